@@ -1,4 +1,7 @@
 import type { Command } from '../command.ts';
+import { dbCommand } from './db.ts';
 
 /** Every `runbooks` command, in the order `runbooks --help` lists them. */
-export const commands: Command[] = [];
+export const commands: Command[] = [
+  dbCommand,
+];

@@ -1,0 +1,290 @@
+import { execFile, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { access, chown, constants, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { EnvironmentError } from '../../cli/command.ts';
+import { cacheDir, clusterParentCandidates } from '../../config/paths.ts';
+
+const run = promisify(execFile);
+
+/**
+ * A throwaway PostgreSQL cluster: a fresh temporary directory, its own port and
+ * socket directory, settings the runbooks need, and nothing kept afterwards. Clusters run
+ * as the `postgres` OS user when we are root (initdb refuses root).
+ */
+
+export const CLUSTER_DIR_PREFIX = 'pgtv-cluster-';
+
+export interface Cluster {
+  dir: string;
+  dataDir: string;
+  socketDir: string;
+  port: number;
+  password: string;
+  /** Connects over TCP with a password, usable from any client on this machine. */
+  adminUrl: string;
+}
+
+/** Settings the runbooks rely on; fsync and friends are off because the cluster is disposable. */
+export function clusterSettings(socketDir: string, port: number): string[] {
+  const settings: Record<string, string> = {
+    listen_addresses: '127.0.0.1',
+    port: String(port),
+    unix_socket_directories: socketDir,
+    shared_preload_libraries: 'pg_tviews,pg_stat_statements',
+    max_prepared_transactions: '16',
+    track_io_timing: 'on',
+    'pg_stat_statements.track': 'all',
+    max_connections: '60',
+    fsync: 'off',
+    synchronous_commit: 'off',
+    full_page_writes: 'off',
+    timezone: 'UTC',
+    lc_messages: 'C',
+    log_min_messages: 'warning',
+    logging_collector: 'off',
+  };
+  return Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface OsUser {
+  uid: number;
+  gid: number;
+  home: string;
+}
+
+function postgresOsUser(): OsUser | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  if (!line) throw new EnvironmentError("running as root, but there is no 'postgres' OS user to run the cluster as (install postgresql-15)");
+  const [, , uid, gid, , home] = line.split(':');
+  return { uid: Number(uid), gid: Number(gid), home };
+}
+
+export async function postgresBinDir(postgresMajor: number): Promise<string> {
+  const pgConfig = process.env.PG_CONFIG ?? `/usr/lib/postgresql/${postgresMajor}/bin/pg_config`;
+  try {
+    const { stdout } = await run(pgConfig, ['--bindir']);
+    return stdout.trim();
+  } catch {
+    throw new EnvironmentError(`no pg_config at ${pgConfig}: install postgresql-server-dev-${postgresMajor} or set PG_CONFIG`);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Room a cluster needs: the server's own files plus the template, the fixture and clones. */
+function bytesNeeded(scale: number): number {
+  return 1024 ** 3 + scale * 64 * 1024 ** 2;
+}
+
+export async function chooseClusterParent(scale: number): Promise<string> {
+  const candidates = clusterParentCandidates();
+  for (const candidate of candidates) {
+    try {
+      await access(candidate, constants.W_OK);
+      const fs = await statfs(candidate);
+      if (fs.bavail * fs.bsize >= bytesNeeded(scale)) return candidate;
+    } catch {
+      // Not there or not writable: try the next one.
+    }
+  }
+  return candidates[candidates.length - 1];
+}
+
+export async function startCluster(options: {
+  postgresMajor: number;
+  scale: number;
+  ownerPid: number;
+  log: (line: string) => void;
+  /** Told the directory as soon as it exists, so an interrupted start can still be cleaned up. */
+  onDirectory: (dir: string) => void;
+}): Promise<Cluster> {
+  const binDir = await postgresBinDir(options.postgresMajor);
+  const osUser = postgresOsUser();
+  const asPostgres = osUser ? { uid: osUser.uid, gid: osUser.gid } : {};
+  const env = { ...process.env, HOME: osUser?.home ?? process.env.HOME, LC_ALL: 'C.UTF-8' };
+  const pristine = await pristineDataDir(binDir, osUser, env);
+
+  const dir = await mkdtemp(path.join(await chooseClusterParent(options.scale), CLUSTER_DIR_PREFIX));
+  // Written first, so a reaper can always tell whose directory this is.
+  await writeFile(path.join(dir, 'owner.pid'), `${options.ownerPid}\n`);
+  options.onDirectory(dir);
+  if (osUser) await chown(dir, osUser.uid, osUser.gid);
+  const dataDir = path.join(dir, 'data');
+  await run('cp', ['-a', pristine, dataDir]);
+
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const started = await launchPostmaster({ binDir, dataDir, socketDir: dir, port, asPostgres, env });
+    if (started.ok) {
+      // Every cluster gets its own password; the cached data directory only has a placeholder.
+      const password = randomBytes(12).toString('hex');
+      const client = new pg.Client({ host: dir, port, user: 'postgres', database: 'postgres' });
+      await client.connect();
+      await client.query(`ALTER ROLE postgres PASSWORD '${password}'`).finally(() => client.end());
+      options.log(`PostgreSQL ${options.postgresMajor} started on port ${port} in ${dir}`);
+      return { dir, dataDir, socketDir: dir, port, password, adminUrl: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres` };
+    }
+    // Another process may have taken the port between the probe and the bind: try another.
+    if (attempt >= 3 || !/could not bind|address already in use/i.test(started.log)) {
+      throw new Error(`PostgreSQL did not start:\n${started.log}`);
+    }
+  }
+}
+
+const INITDB_OPTIONS = ['-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'];
+
+/**
+ * initdb is most of a cluster's start-up time, and its result depends only on the server
+ * build and the options; so it runs once per machine and each cluster starts from a copy.
+ */
+async function pristineDataDir(binDir: string, osUser: OsUser | undefined, env: NodeJS.ProcessEnv): Promise<string> {
+  const { stdout: version } = await run(path.join(binDir, 'postgres'), ['--version']);
+  const key = createHash('sha256').update(`${version}\n${INITDB_OPTIONS.join(' ')}`).digest('hex').slice(0, 16);
+  const cached = path.join(cacheDir(), 'initdb', key);
+  if (existsSync(path.join(cached, 'PG_VERSION'))) return cached;
+
+  // initdb runs as postgres, which cannot write under root's cache: work in /tmp, then copy.
+  const scratch = await mkdtemp(path.join(await chooseClusterParent(1), 'pgtv-initdb-'));
+  try {
+    if (osUser) await chown(scratch, osUser.uid, osUser.gid);
+    const passwordFile = path.join(scratch, 'pwfile');
+    await writeFile(passwordFile, 'placeholder\n', { mode: 0o600 });
+    if (osUser) await chown(passwordFile, osUser.uid, osUser.gid);
+    await new Promise<void>((resolve, reject) => {
+      execFile(
+        path.join(binDir, 'initdb'),
+        ['-D', path.join(scratch, 'data'), ...INITDB_OPTIONS, `--pwfile=${passwordFile}`],
+        { ...(osUser ? { uid: osUser.uid, gid: osUser.gid } : {}), env, cwd: scratch },
+        (error, _stdout, stderr) => (error ? reject(new Error(`initdb failed: ${stderr || error.message}`)) : resolve()),
+      );
+    });
+    await mkdir(path.dirname(cached), { recursive: true });
+    const partial = `${cached}.${process.pid}.part`;
+    await run('cp', ['-a', path.join(scratch, 'data'), partial]);
+    // Another process may have finished the same work first; either copy is as good.
+    await rename(partial, cached).catch(() => rm(partial, { recursive: true, force: true }));
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  return cached;
+}
+
+async function launchPostmaster(options: {
+  binDir: string;
+  dataDir: string;
+  socketDir: string;
+  port: number;
+  asPostgres: { uid?: number; gid?: number };
+  env: NodeJS.ProcessEnv;
+}): Promise<{ ok: boolean; log: string }> {
+  const logFile = path.join(options.dataDir, '..', 'postgres.log');
+  const logFd = openSync(logFile, 'a');
+  // Its own session, so a Ctrl-C meant for us is not also a fast shutdown behind our back.
+  const child = spawn(path.join(options.binDir, 'postgres'), ['-D', options.dataDir, ...clusterSettings(options.socketDir, options.port)], {
+    ...options.asPostgres,
+    env: options.env,
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+  });
+  closeSync(logFd);
+  child.unref();
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  const deadline = Date.now() + 30_000;
+  const socket = path.join(options.socketDir, `.s.PGSQL.${options.port}`);
+  while (Date.now() < deadline && !exited) {
+    if (existsSync(socket) && (await readFile(logFile, 'utf8')).includes('ready to accept connections')) return { ok: true, log: '' };
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const log = await readFile(logFile, 'utf8').catch(() => '');
+  if (!exited) await stopPostmaster(options.dataDir);
+  return { ok: false, log };
+}
+
+function postmasterPid(dataDir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Immediate shutdown (the cluster is thrown away, so no checkpoint is owed), then SIGKILL. */
+export async function stopPostmaster(dataDir: string): Promise<void> {
+  const pid = postmasterPid(dataDir);
+  if (!pid || !isAlive(pid)) return;
+  const escalation: [NodeJS.Signals, number][] = [['SIGQUIT', 5000], ['SIGKILL', 2000]];
+  for (const [signal, wait] of escalation) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      return;
+    }
+    const deadline = Date.now() + wait;
+    while (Date.now() < deadline) {
+      if (!isAlive(pid)) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+export async function removeCluster(dir: string): Promise<void> {
+  await stopPostmaster(path.join(dir, 'data'));
+  await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * Removes clusters whose owner process is gone (it was killed with SIGKILL, or the machine
+ * lost power). Called before starting a new one, so leftovers never pile up.
+ */
+export async function reapStaleClusters(log: (line: string) => void): Promise<number> {
+  let reaped = 0;
+  for (const dir of await clusterDirectories()) {
+    const owner = Number((await readFile(path.join(dir, 'owner.pid'), 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) continue;
+    // A directory without an owner yet may be one being created this very moment.
+    if (!owner && Date.now() - ((await stat(dir).catch(() => undefined))?.mtimeMs ?? 0) < 60_000) continue;
+    log(`removing a cluster left behind by process ${owner || 'unknown'}: ${dir}`);
+    await removeCluster(dir);
+    reaped++;
+  }
+  return reaped;
+}
+
+/** Every throwaway cluster directory on this machine, ours or another run's. */
+export async function clusterDirectories(): Promise<string[]> {
+  const found: string[] = [];
+  for (const parent of clusterParentCandidates()) {
+    const entries = await readdir(parent).catch(() => [] as string[]);
+    found.push(...entries.filter((e) => e.startsWith(CLUSTER_DIR_PREFIX)).map((e) => path.join(parent, e)));
+  }
+  return found;
+}
+
+export { isAlive };

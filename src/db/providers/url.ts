@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { EnvironmentError } from '../../cli/command.ts';
+import { dropDatabase, withAdmin } from '../template.ts';
+import type { Provider, ProviderOptions, StartedServer } from '../provider.ts';
+
+/**
+ * An existing server named by PGTV_DATABASE_URL. The tool only creates databases of its
+ * own (prefixed with a random run id) and drops exactly those; it never reads or writes
+ * another database.
+ */
+export function urlProvider(options: ProviderOptions, name: 'url' | 'docker' = 'url'): Provider {
+  const databasePrefix = `pgtv_${randomBytes(4).toString('hex')}_`;
+  let adminUrl: string | undefined;
+  return {
+    name,
+    async start(): Promise<StartedServer> {
+      if (!options.databaseUrl) throw new EnvironmentError('the url provider needs PGTV_DATABASE_URL, e.g. postgresql://user:password@host:5432/postgres');
+      await preflight(options.databaseUrl);
+      adminUrl = options.databaseUrl;
+      const host = new URL(options.databaseUrl).host;
+      return { adminUrl, databasePrefix, details: { server: host } };
+    },
+    async stop(log) {
+      if (!adminUrl) return;
+      await dropDatabasesWithPrefix(adminUrl, databasePrefix, log);
+      adminUrl = undefined;
+    },
+  };
+}
+
+/** Refuses, saying why, a server where the run could not work. */
+export async function preflight(databaseUrl: string): Promise<void> {
+  let facts;
+  try {
+    facts = await withAdmin(databaseUrl, async (client) => {
+      const { rows } = await client.query<{ available: boolean; can_create: boolean; preload: string; version: string }>(`
+        SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_tviews') AS available,
+               (SELECT rolsuper OR rolcreatedb FROM pg_roles WHERE rolname = current_user) AS can_create,
+               current_setting('shared_preload_libraries') AS preload,
+               current_setting('server_version') AS version`);
+      return rows[0];
+    });
+  } catch (error) {
+    throw new EnvironmentError(`cannot connect to PGTV_DATABASE_URL: ${(error as Error).message}`);
+  }
+  if (!facts.available) throw new EnvironmentError(`the server (PostgreSQL ${facts.version}) does not have pg_tviews available: install the extension there, or use the local or docker provider`);
+  if (!facts.can_create) throw new EnvironmentError('the role in PGTV_DATABASE_URL may not create databases: grant it CREATEDB (ALTER ROLE … CREATEDB) or use another role');
+  if (!facts.preload.split(',').map((s) => s.trim()).includes('pg_tviews')) {
+    throw new EnvironmentError(`pg_tviews is not in shared_preload_libraries on that server (it is '${facts.preload}'): pg_tviews needs it preloaded; add it and restart the server`);
+  }
+}
+
+export async function dropDatabasesWithPrefix(adminUrl: string, prefix: string, log: (line: string) => void): Promise<void> {
+  await withAdmin(adminUrl, async (client) => {
+    const { rows } = await client.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname`,
+      [prefix],
+    );
+    for (const { datname } of rows) {
+      await client.query(`ALTER DATABASE "${datname.replaceAll('"', '""')}" WITH IS_TEMPLATE false`);
+      await dropDatabase(client, datname);
+      log(`dropped database ${datname}`);
+    }
+  });
+}

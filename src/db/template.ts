@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import pg from 'pg';
+import { fixturesRoot } from '../config/paths.ts';
+
+/**
+ * The fixture lives in a template database, loaded once per server; every verification
+ * clones it (CREATE DATABASE … TEMPLATE), which costs far less than loading it again.
+ */
+
+export const FIXTURE_FILES = ['schema.sql', 'data.sql', 'tviews.sql'];
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function databaseUrl(adminUrl: string, database: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${encodeURIComponent(database)}`;
+  return url.toString();
+}
+
+/** Runs the fixture files through psql, as a user would, stopping at the first error. */
+export async function loadFixture(url: string, scale: number): Promise<void> {
+  const args = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-v', `scale=${scale}`, '-d', url];
+  for (const file of FIXTURE_FILES) args.push('-f', path.join(fixturesRoot, file));
+  await new Promise<void>((resolve, reject) => {
+    execFile('psql', args, { env: { ...process.env, PGOPTIONS: '-c client_min_messages=error' }, maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) =>
+      error ? reject(new Error(`loading the fixture failed:\n${stderr || error.message}`)) : resolve(),
+    );
+  });
+}
+
+export async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl, application_name: 'runbooks' });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createTemplate(adminUrl: string, name: string, scale: number): Promise<void> {
+  await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${quoteIdent(name)}`));
+  await loadFixture(databaseUrl(adminUrl, name), scale);
+  // Marked as a template so nobody connects to it by accident and blocks cloning.
+  await withAdmin(adminUrl, (client) => client.query(`ALTER DATABASE ${quoteIdent(name)} WITH IS_TEMPLATE true`));
+}
+
+export async function cloneDatabase(client: pg.ClientBase, template: string, name: string): Promise<void> {
+  await client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
+}
+
+export async function dropDatabase(client: pg.ClientBase, name: string): Promise<void> {
+  await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+}
