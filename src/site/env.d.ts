@@ -1,0 +1,6 @@
+/// <reference types="astro/client" />
+
+declare module 'virtual:runbooks-site' {
+  const settings: import('./integration.ts').SiteSettings;
+  export default settings;
+}

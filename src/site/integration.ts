@@ -1,0 +1,63 @@
+import type { AstroIntegration } from 'astro';
+import { isUnifiedProcessor } from '@astrojs/markdown-remark';
+import remarkDirective from 'remark-directive';
+import type { Plugin } from 'vite';
+import { checkSite, formatProblems } from './check/check-site.ts';
+import type { ProjectPaths } from './project.ts';
+import { remarkRunbookSnippets } from './remark/remark-runbook-snippets.ts';
+
+/**
+ * The Astro integration that makes a Starlight site a runbook site:
+ * - `astro build` is strict: before anything renders, every page is checked and all problems
+ *   are listed with file and line (missing, failed, unverified or stale snippets; sections;
+ *   frontmatter), and the build stops if there is one;
+ * - registers the `::snippet` remark plugin ahead of Starlight's own;
+ * - exposes the project paths to pages and components as `virtual:runbooks-site`.
+ */
+
+export const VIRTUAL_MODULE = 'virtual:runbooks-site';
+
+export interface SiteSettings {
+  root: string;
+  strict: boolean;
+  base: string;
+}
+
+export function runbooksSite({ paths }: { paths: ProjectPaths }): AstroIntegration {
+  return {
+    name: 'runbooks-site',
+    hooks: {
+      'astro:config:setup': ({ command, config, updateConfig, logger }) => {
+        const strict = command === 'build';
+        const base = config.base.endsWith('/') ? config.base : `${config.base}/`;
+        if (strict) {
+          const check = checkSite(paths);
+          if (check.problems.length > 0) {
+            throw new Error(
+              `the site cannot be published: ${check.problems.length} problem${check.problems.length === 1 ? '' : 's'} in ${paths.root}\n${formatProblems(check.problems)}\n` +
+                'A published snippet must be verified by the current reports/verify.json (run `runbooks verify`); see docs/authoring-runbooks.md.',
+            );
+          }
+          logger.info(`checked ${check.pages} content page${check.pages === 1 ? '' : 's'}: every embedded snippet is verified`);
+        }
+        const processor = config.markdown.processor;
+        if (!isUnifiedProcessor(processor)) {
+          throw new Error('the runbook site needs `markdown.processor: unified()` from @astrojs/markdown-remark: ::snippet is a remark plugin');
+        }
+        // First in the list: snippets are replaced before Starlight's directive handling runs.
+        processor.options.remarkPlugins.unshift(remarkDirective, [remarkRunbookSnippets, { paths, strict, base }]);
+        const settings: SiteSettings = { root: paths.root, strict, base };
+        updateConfig({ vite: { plugins: [virtualSettings(settings)] } });
+      },
+    },
+  };
+}
+
+function virtualSettings(settings: SiteSettings): Plugin {
+  const resolved = `\0${VIRTUAL_MODULE}`;
+  return {
+    name: 'runbooks-site-settings',
+    resolveId: (id) => (id === VIRTUAL_MODULE ? resolved : undefined),
+    load: (id) => (id === resolved ? `export default ${JSON.stringify(settings)};` : undefined),
+  };
+}
