@@ -1,0 +1,50 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { contentRoot, projectRoot, snippetsRoot } from '../../config/paths.ts';
+import { formatDiagnostic, lintPaths, lintRules } from '../../lint/index.ts';
+import { type Command, EXIT_FAILURE, EXIT_OK, parseOptions, UsageError } from '../command.ts';
+
+const help = `usage: runbooks lint [--rules] [paths…]
+
+Checks snippets and runbooks without a database: SQL through the real PostgreSQL 15 parser,
+psql meta-commands, bash -n and shellcheck, headers, names, ::snippet references, pg_tviews
+objects against the API snapshot, derived against declared safety, operations-safety rules.
+
+paths     files or folders (snippets .sql/.sh, runbooks .md/.mdx); default: snippets/ content/
+--rules   list the rules with what each catches, and exit
+
+Output: one 'file:line:col  rule  message' line per problem, with the fix on the next line.
+Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage or environment error.`;
+
+export const lintCommand: Command = {
+  name: 'lint',
+  summary: 'check snippets and runbooks without a database (level 1)',
+  help,
+  async run(args) {
+    const { values, positionals } = parseOptions(args, { rules: { type: 'boolean' } }, true);
+    if (values.rules) {
+      const width = Math.max(...lintRules.map((r) => r.id.length));
+      for (const rule of lintRules) console.log(`${rule.id.padEnd(width)}  ${rule.description}`);
+      return EXIT_OK;
+    }
+    const defaultsPresent = await Promise.all([snippetsRoot, contentRoot].map(exists));
+    const missing = (await Promise.all(positionals.map(async (p) => ((await exists(p)) ? undefined : p)))).filter(Boolean);
+    if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
+    // A fresh clone may not have content/ (or snippets/) yet: lint what is there.
+    const defaults = [snippetsRoot, contentRoot];
+    const paths = positionals.length > 0 ? positionals : defaults.filter((_, i) => defaultsPresent[i]);
+    const layout = { projectRoot, snippetsRoot, contentRoot, snapshotFile: path.join(projectRoot, 'src', 'api', 'pg_tviews.json') };
+    const started = performance.now();
+    const { diagnostics, snippets, runbooks } = await lintPaths(paths, layout);
+    for (const diagnostic of diagnostics) console.log(formatDiagnostic(diagnostic));
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    const warnings = diagnostics.length - errors;
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    console.error(`lint: ${snippets} snippet${snippets === 1 ? '' : 's'}, ${runbooks} runbook${runbooks === 1 ? '' : 's'}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} (${seconds} s)`);
+    return errors > 0 ? EXIT_FAILURE : EXIT_OK;
+  },
+};
+
+function exists(entry: string): Promise<boolean> {
+  return stat(entry).then(() => true, () => false);
+}

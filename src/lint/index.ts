@@ -1,0 +1,141 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ApiSnapshot } from '../api/snapshot.ts';
+import { EnvironmentError } from '../cli/command.ts';
+import { findSnippetFiles, loadSnippet, snippetName, type Snippet } from '../snippets/snippet.ts';
+import { indexSnapshot } from './api/catalog.ts';
+import { compareDiagnostics, type Diagnostic, type Finding } from './diagnostic.ts';
+import type { FindingFor, LintContext, LintRule, LintSubject } from './rule.ts';
+import { lintRules } from './rules/index.ts';
+import { readRunbookReferences } from './runbook-references.ts';
+import { analyzeSql, loadSqlParser } from './sql/parse.ts';
+
+/**
+ * Level 1 of verification: everything that can be judged without a database. The verifier
+ * calls lintSnippets first; `runbooks lint` calls lintPaths.
+ */
+
+export type { Diagnostic } from './diagnostic.ts';
+export { formatDiagnostic } from './diagnostic.ts';
+export type { LintContext, LintRule } from './rule.ts';
+export { lintRules } from './rules/index.ts';
+export { deriveSafety, type DerivedSafety, type SafetyReason } from './safety.ts';
+export { extractSnippetReferences, type RunbookReference } from './runbook-references.ts';
+
+/** Runs every rule over the snippets. A rule that fails internally yields an `internal-error` diagnostic; the others go on. */
+export async function lintSnippets(snippets: Snippet[], context: LintContext, rules: readonly LintRule[] = lintRules): Promise<Diagnostic[]> {
+  await loadSqlParser();
+  const subjects: LintSubject[] = snippets.map((snippet) => ({ snippet, sql: snippet.language === 'sql' ? analyzeSql(snippet.text) : undefined }));
+  const diagnostics: Diagnostic[] = [];
+  const emit = (rule: LintRule, file: string, finding: Finding) =>
+    diagnostics.push({
+      file,
+      line: finding.line,
+      column: finding.column,
+      rule: rule.id,
+      severity: finding.severity ?? rule.severity,
+      message: finding.message,
+      hint: finding.hint ?? rule.hint,
+    });
+  const internalError = (rule: LintRule, file: string, error: unknown) =>
+    diagnostics.push({ file, line: 1, column: 1, rule: 'internal-error', severity: 'error', message: `rule ${rule.id} failed: ${(error as Error).message}`, hint: 'report this as a bug in the lint rule, with the snippet' });
+
+  const wholeSet = rules.filter((rule) => rule.checkAll).map(async (rule) => {
+    try {
+      const findings: FindingFor[] = await rule.checkAll!(subjects, context);
+      for (const finding of findings) emit(rule, finding.file ?? finding.snippet?.relativeFile ?? '?', finding);
+    } catch (error) {
+      if (error instanceof EnvironmentError) throw error; // a missing tool stops the run: exit 2
+      internalError(rule, subjects[0]?.snippet.relativeFile ?? '?', error);
+    }
+  });
+  for (const subject of subjects) {
+    for (const rule of rules) {
+      if (!rule.check) continue;
+      try {
+        for (const finding of rule.check(subject, context)) emit(rule, finding.file ?? subject.snippet.relativeFile, finding);
+      } catch (error) {
+        internalError(rule, subject.snippet.relativeFile, error);
+      }
+    }
+  }
+  await Promise.all(wholeSet);
+  return diagnostics.sort(compareDiagnostics);
+}
+
+export interface ProjectLayout {
+  projectRoot: string;
+  snippetsRoot: string;
+  contentRoot: string;
+  /** The committed API snapshot (src/api/pg_tviews.json). */
+  snapshotFile: string;
+}
+
+const RUNBOOK_EXTENSIONS = new Set(['.mdx', '.md']);
+
+async function isDirectory(entry: string): Promise<boolean> {
+  return (await stat(entry)).isDirectory();
+}
+
+async function exists(entry: string): Promise<boolean> {
+  return stat(entry).then(() => true, () => false);
+}
+
+/** Every .md/.mdx file under the given files and folders. */
+async function findRunbookFiles(paths: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of paths) {
+    const resolved = path.resolve(entry);
+    if (!(await isDirectory(resolved))) {
+      if (RUNBOOK_EXTENSIONS.has(path.extname(resolved))) found.push(resolved);
+      continue;
+    }
+    for (const child of await readdir(resolved, { recursive: true, withFileTypes: true })) {
+      if (child.isFile() && RUNBOOK_EXTENSIONS.has(path.extname(child.name))) found.push(path.join(child.parentPath, child.name));
+    }
+  }
+  return [...new Set(found)].sort();
+}
+
+export async function loadApiSnapshot(file: string): Promise<ApiSnapshot> {
+  return JSON.parse(await readFile(file, 'utf8')) as ApiSnapshot;
+}
+
+/**
+ * Builds the context for linting `paths`: the API snapshot, every snippet name under
+ * snippets/ (a reference must resolve against all of them), the `::snippet` references of
+ * every runbook under content/ (a snippet must be used by one), and which runbooks' own
+ * references to check (those among `paths`).
+ */
+export async function createLintContext(layout: ProjectLayout, runbookFilesToCheck: string[]): Promise<LintContext> {
+  const [snapshot, catalogue, contentFiles] = await Promise.all([
+    loadApiSnapshot(layout.snapshotFile),
+    (await exists(layout.snippetsRoot)) ? findSnippetFiles([layout.snippetsRoot]) : Promise.resolve([]),
+    (await exists(layout.contentRoot)) ? findRunbookFiles([layout.contentRoot]) : Promise.resolve([]),
+  ]);
+  const allRunbooks = [...new Set([...contentFiles, ...runbookFilesToCheck])];
+  const pages = await readRunbookReferences(allRunbooks, layout.projectRoot);
+  const checked = new Set(runbookFilesToCheck.map((f) => path.relative(layout.projectRoot, f)));
+  return {
+    api: indexSnapshot(snapshot),
+    knownSnippetNames: new Set(catalogue.map((file) => snippetName(file, layout.snippetsRoot))),
+    runbookReferences: pages.flatMap((page) => page.references),
+    checkReferencesIn: checked,
+    snippetsRoot: layout.snippetsRoot,
+    projectRoot: layout.projectRoot,
+  };
+}
+
+/** Lints snippet files and runbooks found under `paths` (files or folders). Missing paths throw. */
+export async function lintPaths(paths: string[], layout: ProjectLayout): Promise<{ diagnostics: Diagnostic[]; snippets: number; runbooks: number }> {
+  for (const entry of paths) {
+    if (!(await exists(entry))) throw new Error(`no such file or folder: ${entry}`);
+  }
+  const [snippetFiles, runbookFiles] = await Promise.all([findSnippetFiles(paths), findRunbookFiles(paths)]);
+  const options = { projectRoot: layout.projectRoot, snippetsRoot: layout.snippetsRoot };
+  const [snippets, context] = await Promise.all([
+    Promise.all(snippetFiles.map((file) => loadSnippet(file, options))),
+    createLintContext(layout, runbookFiles),
+  ]);
+  return { diagnostics: await lintSnippets(snippets, context), snippets: snippets.length, runbooks: runbookFiles.length };
+}

@@ -1,0 +1,41 @@
+import { didYouMean, suggestionText } from '../api/did-you-mean.ts';
+import type { FindingFor, LintRule } from '../rule.ts';
+import { isCatalogueSnippet } from './names.ts';
+
+/** unresolved-reference: a runbook's `::snippet` names no existing snippet. */
+export const unresolvedReferenceRule: LintRule = {
+  id: 'unresolved-reference',
+  description: "a runbook's ::snippet directive without a name, or naming no snippet under snippets/",
+  hint: 'write ::snippet{name="<area>/<name>"} with the path of an existing snippet file under snippets/, without extension',
+  severity: 'error',
+  checkAll(_subjects, context) {
+    const known = context.knownSnippetNames;
+    if (!context.runbookReferences || !known) return [];
+    const findings: FindingFor[] = [];
+    for (const reference of context.runbookReferences) {
+      if (context.checkReferencesIn && !context.checkReferencesIn.has(reference.file)) continue;
+      if (reference.name === undefined || reference.name === '') {
+        findings.push({ file: reference.file, line: reference.line, column: reference.column, message: '::snippet has no name attribute' });
+      } else if (!known.has(reference.name)) {
+        const hint = suggestionText(didYouMean(reference.name, known));
+        findings.push({ file: reference.file, line: reference.line, column: reference.column, message: `no snippet named '${reference.name}'${hint}` });
+      }
+    }
+    return findings;
+  },
+};
+
+/** unused-snippet: no runbook embeds the snippet, so nobody can find it. */
+export const unusedSnippetRule: LintRule = {
+  id: 'unused-snippet',
+  description: 'a snippet under snippets/ that no runbook in content/ embeds',
+  hint: 'embed it in a runbook with ::snippet{name="<area>/<name>"}, or delete it',
+  severity: 'error',
+  checkAll(subjects, context) {
+    if (!context.runbookReferences) return [];
+    const used = new Set(context.runbookReferences.map((r) => r.name));
+    return subjects
+      .filter(({ snippet }) => isCatalogueSnippet(snippet.file, context.snippetsRoot) && !used.has(snippet.name))
+      .map(({ snippet }) => ({ snippet, line: 1, column: 1, message: `no runbook in content/ embeds '${snippet.name}'` }));
+  },
+};
