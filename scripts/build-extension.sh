@@ -19,7 +19,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 versions_file="$here/../versions.env"
 if [[ -z "${PG_TVIEWS_VERSION:-}" || -z "${PG_MAJOR:-}" ]]; then
   [[ -f "$versions_file" ]] || { echo "build-extension: $versions_file not found" >&2; exit 2; }
-  # shellcheck source=../versions.env
+  # shellcheck source=/dev/null
   source "$versions_file"
 fi
 
@@ -84,13 +84,25 @@ ensure_cargo_pgrx() {
   fi
 }
 
+# Debian's packaged Rust is too old for pgrx, so a machine without cargo gets a private
+# toolchain from rustup, kept in the cache (nothing is written to the user's dotfiles).
+ensure_rust() {
+  command -v cargo >/dev/null && return
+  export RUSTUP_HOME="$cache/rust/rustup" CARGO_HOME="$cache/rust/cargo"
+  export PATH="$CARGO_HOME/bin:$PATH"
+  command -v cargo >/dev/null && return
+  log "cargo not found: installing a Rust toolchain with rustup into $cache/rust"
+  curl -fsSL https://sh.rustup.rs | sh -s -- -y --profile minimal --no-modify-path >&2 ||
+    die "could not install Rust from https://sh.rustup.rs; install it yourself (https://rustup.rs) or use the docker provider"
+}
+
 build() {
   if [[ -f "$artifacts/.complete" ]]; then
     echo "$artifacts"
     return
   fi
   require_pg_config
-  command -v cargo >/dev/null || die "cargo not found: install Rust (https://rustup.rs) or use the docker provider"
+  ensure_rust
   fetch_crate
   local pgrx profile_flag=() staging
   pgrx=$(pinned_pgrx_version)
@@ -101,8 +113,8 @@ build() {
   export CARGO_TARGET_DIR="$cache/target/$crate-pg$PG_MAJOR"
   (cd "$cache/src/$crate" &&
     cargo pgrx package --pg-config "$pg_config" --no-default-features --features "pg$PG_MAJOR" "${profile_flag[@]}" >&2)
-  staging=$(find "$CARGO_TARGET_DIR" -type d -name "pg_tviews-pg$PG_MAJOR" -path "*/$( [[ $profile == debug ]] && echo debug || echo release)/*" | head -n1)
-  [[ -n "$staging" ]] || die "cargo pgrx package produced no pg_tviews-pg$PG_MAJOR folder under $CARGO_TARGET_DIR"
+  staging="$CARGO_TARGET_DIR/$profile/pg_tviews-pg$PG_MAJOR"
+  [[ -d "$staging" ]] || die "cargo pgrx package produced no $staging"
   rm -rf "$artifacts.part"
   mkdir -p "$artifacts.part/lib" "$artifacts.part/extension"
   cp "$staging$("$pg_config" --pkglibdir)"/pg_tviews.so "$artifacts.part/lib/"

@@ -1,13 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { EnvironmentError } from '../cli/command.ts';
+import { AttachedServer } from './attached.ts';
 import type { ProviderName } from './provider.ts';
 import type { ServerInfo } from './server-info.ts';
-import { cloneDatabase, databaseUrl, dropDatabase } from './template.ts';
 
 const OWNER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'owner.ts');
 
@@ -18,21 +16,20 @@ export interface StartOptions {
   stateFile?: string;
   /** Receives the owner's progress lines; default: our stderr. */
   onLog?: (line: string) => void;
+  /** Aborting stops a start in progress; start then rejects once everything is removed. */
+  signal?: AbortSignal;
 }
 
 /**
  * A verification server held by an owner process (src/db/owner.ts). Closing it — or this
  * process ending in any way — makes the owner remove the server and all its databases.
  */
-export class DatabaseServer {
-  readonly info: ServerInfo;
+export class DatabaseServer extends AttachedServer {
   readonly #owner: ChildProcess;
   readonly #exited: Promise<number>;
-  #admin?: pg.Client;
-  #scratchCount = 0;
 
   private constructor(info: ServerInfo, owner: ChildProcess, exited: Promise<number>) {
-    this.info = info;
+    super(info);
     this.#owner = owner;
     this.#exited = exited;
   }
@@ -57,6 +54,7 @@ export class DatabaseServer {
         }
       });
       void exited.then((code) => resolve({ error: `the database owner exited (${code}) before the server was ready` }));
+      options.signal?.addEventListener('abort', () => resolve({ error: 'interrupted: the database was not started' }), { once: true });
     });
     if (!message.ready) {
       owner.stdin!.end();
@@ -65,33 +63,6 @@ export class DatabaseServer {
       throw message.environment ? new EnvironmentError(error) : new Error(error);
     }
     return new DatabaseServer(message.ready, owner, exited);
-  }
-
-  url(database: string): string {
-    return databaseUrl(this.info.adminUrl, database);
-  }
-
-  async #adminClient(): Promise<pg.Client> {
-    if (!this.#admin) {
-      this.#admin = new pg.Client({ connectionString: this.info.adminUrl, application_name: 'runbooks-admin' });
-      await this.#admin.connect();
-    }
-    return this.#admin;
-  }
-
-  /** A fresh copy of the fixture, for work that may change or destroy it. */
-  async createScratch(label = 'scratch'): Promise<string> {
-    const safeLabel = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 24);
-    const name = `${this.info.databasePrefix}${safeLabel}_${++this.#scratchCount}_${randomBytes(3).toString('hex')}`;
-    await cloneDatabase(await this.#adminClient(), this.info.templateDatabase, name);
-    return name;
-  }
-
-  async dropScratch(name: string): Promise<void> {
-    if (!name.startsWith(this.info.databasePrefix) || name === this.info.templateDatabase) {
-      throw new Error(`refusing to drop ${name}: not a scratch database of this run`);
-    }
-    await dropDatabase(await this.#adminClient(), name);
   }
 
   /** Keeps the server running after this process exits (until `runbooks db down`). */
@@ -104,9 +75,8 @@ export class DatabaseServer {
   }
 
   /** Stops the server and waits until everything is removed. */
-  async close(): Promise<number> {
-    await this.#admin?.end().catch(() => undefined);
-    this.#admin = undefined;
+  override async close(): Promise<number> {
+    await super.close();
     this.#owner.stdin!.end();
     return this.#exited;
   }

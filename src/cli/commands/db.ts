@@ -53,8 +53,17 @@ async function up(args: string[]): Promise<number> {
     console.log(existing.fixtureUrl);
     return EXIT_OK;
   }
+  // Listen before starting: a Ctrl-C during a long first build must still clean up.
+  const interrupted = new AbortController();
+  const stopRequested = new Promise((resolve) => interrupted.signal.addEventListener('abort', resolve, { once: true }));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => interrupted.abort());
   const started = Date.now();
-  const server = await DatabaseServer.start({ provider: provider(values.provider), scale, stateFile: stateFile() });
+  const server = await DatabaseServer.start({
+    provider: provider(values.provider),
+    scale,
+    stateFile: stateFile(),
+    signal: interrupted.signal,
+  });
   console.log(server.info.fixtureUrl);
   console.error(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (values.detach) {
@@ -62,11 +71,11 @@ async function up(args: string[]): Promise<number> {
     console.error("running in the background: 'runbooks db down' stops and removes it");
     return EXIT_OK;
   }
-  console.error(await statusText(server.info));
-  console.error('\nPress Ctrl-C to stop the database and remove it.');
-  await new Promise<void>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve());
-  });
+  if (!interrupted.signal.aborted) {
+    console.error(await statusText(server.info));
+    console.error('\nPress Ctrl-C to stop the database and remove it.');
+    await stopRequested;
+  }
   console.error('stopping…');
   return (await server.close()) === 0 ? EXIT_OK : EXIT_FAILURE;
 }

@@ -47,6 +47,8 @@ export function clusterSettings(socketDir: string, port: number): string[] {
     lc_messages: 'C',
     log_min_messages: 'warning',
     logging_collector: 'off',
+    // Segments then live in the cluster directory and go with it, even after a SIGKILL.
+    dynamic_shared_memory_type: 'mmap',
   };
   return Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
 }

@@ -33,10 +33,12 @@ export async function preflight(databaseUrl: string): Promise<void> {
   let facts;
   try {
     facts = await withAdmin(databaseUrl, async (client) => {
-      const { rows } = await client.query<{ available: boolean; can_create: boolean; preload: string; version: string }>(`
+      const { rows } = await client.query<{ available: boolean; can_create: boolean; preload: string | null; version: string }>(`
         SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_tviews') AS available,
                (SELECT rolsuper OR rolcreatedb FROM pg_roles WHERE rolname = current_user) AS can_create,
-               current_setting('shared_preload_libraries') AS preload,
+               -- Only superusers and pg_read_all_settings may read it; others learn at CREATE EXTENSION.
+               CASE WHEN (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR pg_has_role('pg_read_all_settings', 'member')
+                    THEN current_setting('shared_preload_libraries') END AS preload,
                current_setting('server_version') AS version`);
       return rows[0];
     });
@@ -45,7 +47,7 @@ export async function preflight(databaseUrl: string): Promise<void> {
   }
   if (!facts.available) throw new EnvironmentError(`the server (PostgreSQL ${facts.version}) does not have pg_tviews available: install the extension there, or use the local or docker provider`);
   if (!facts.can_create) throw new EnvironmentError('the role in PGTV_DATABASE_URL may not create databases: grant it CREATEDB (ALTER ROLE … CREATEDB) or use another role');
-  if (!facts.preload.split(',').map((s) => s.trim()).includes('pg_tviews')) {
+  if (facts.preload !== null && !facts.preload.split(',').map((s) => s.trim()).includes('pg_tviews')) {
     throw new EnvironmentError(`pg_tviews is not in shared_preload_libraries on that server (it is '${facts.preload}'): pg_tviews needs it preloaded; add it and restart the server`);
   }
 }
