@@ -1,9 +1,13 @@
 import type { Command } from '../command.ts';
+import { apiSnapshotCommand } from './api-snapshot.ts';
 import { dbCommand } from './db.ts';
+import { setupCommand } from './setup.ts';
 import { lintCommand } from './lint.ts';
 
 /** Every `runbooks` command, in the order `runbooks --help` lists them. */
 export const commands: Command[] = [
+  setupCommand,
   dbCommand,
+  apiSnapshotCommand,
   lintCommand,
 ];
