@@ -42,8 +42,11 @@ export function didYouMean(name: string, candidates: Iterable<string>, limit = 3
     const close = distance <= Math.max(2, Math.floor(name.length / 4));
     if (shared > 0 || close) scored.push({ candidate, shared, distance });
   }
-  scored.sort((a, b) => b.shared - a.shared || a.distance - b.distance || a.candidate.localeCompare(b.candidate));
-  return scored.slice(0, limit).map((s) => s.candidate);
+  // A candidate sharing fewer words than the best one is only worth showing if it is close.
+  const bestShared = Math.max(0, ...scored.map((s) => s.shared));
+  const worthShowing = scored.filter((s) => s.shared === bestShared || s.distance <= Math.max(2, Math.floor(name.length / 4)));
+  worthShowing.sort((a, b) => b.shared - a.shared || a.distance - b.distance || a.candidate.localeCompare(b.candidate));
+  return worthShowing.slice(0, limit).map((s) => s.candidate);
 }
 
 /** ` (did you mean a, b?)` or nothing. */

@@ -33,7 +33,7 @@ export const apiColumnRule: LintRule = {
   check({ sql }, { api }) {
     const findings: Finding[] = [];
     for (const statement of sql?.statements ?? []) {
-      const checker = new ColumnChecker(api, statement, findings);
+      const checker = new ColumnChecker(api, statement, findings, sql!.rawStandIns);
       checker.query(statement.node, []);
     }
     return findings;
@@ -44,11 +44,13 @@ class ColumnChecker {
   private readonly api: ApiCatalog;
   private readonly statement: ParsedStatement;
   private readonly findings: Finding[];
+  private readonly rawStandIns: Set<string>;
 
-  constructor(api: ApiCatalog, statement: ParsedStatement, findings: Finding[]) {
+  constructor(api: ApiCatalog, statement: ParsedStatement, findings: Finding[], rawStandIns: Set<string>) {
     this.api = api;
     this.statement = statement;
     this.findings = findings;
+    this.rawStandIns = rawStandIns;
   }
 
   /** Checks one query level and, through expressions, the levels nested in it. */
@@ -152,7 +154,7 @@ class ColumnChecker {
     if (parts.length !== (f.fields ?? []).length) return; // `x.*`
     const column = parts.at(-1)!;
     if (parts.length === 1) {
-      if (this.statement.origin !== 'script' || outputNames.has(column) || scope.length === 0) return;
+      if (this.statement.origin !== 'script' || outputNames.has(column) || this.rawStandIns.has(column) || scope.length === 0) return;
       if (!scope.every((item) => item.columns)) return;
       if (scope.some((item) => item.columns!.includes(column))) return;
       const { line, column: col } = this.statement.at(f.location);

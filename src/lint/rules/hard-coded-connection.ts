@@ -23,7 +23,8 @@ function sqlFindings(subject: LintSubject): Finding[] {
   for (const statement of sql.statements) {
     const report = (location: number | undefined, message: string) => findings.push({ ...statement.at(location), message });
     const literalName = (value: unknown) => {
-      const text = typeof value === 'string' ? value : stringConstant(value);
+      // Option values (a role's PASSWORD) come as String nodes, expressions as A_Const.
+      const text = typeof value === 'string' ? value : stringConstant(value) ?? asNode(value)?.fields.sval;
       return text !== undefined && !isParameterText(text) ? text : undefined;
     };
     if (['CreatedbStmt', 'DropdbStmt', 'AlterDatabaseStmt', 'AlterDatabaseSetStmt'].includes(statement.type)) {

@@ -38,6 +38,8 @@ export interface SqlAnalysis {
   statements: ParsedStatement[];
   syntaxErrors: SqlSyntaxError[];
   metaCommands: MetaUnit[];
+  /** Stand-ins of raw `:name` references (`_name`): words the parser sees that are not names. */
+  rawStandIns: Set<string>;
   /** Places that run SQL lint cannot read (EXECUTE of an opaque string, DO in another language). */
   opaque: { position: Position; why: string }[];
 }
@@ -144,7 +146,8 @@ export function analyzeSql(text: string): SqlAnalysis {
       if (node.type === 'DoStmt') expandDoBlock(statement, text, starts, { statements, syntaxErrors, opaque });
     }
   }
-  return { scan, statements, syntaxErrors, metaCommands, opaque };
+  const rawStandIns = new Set(scan.variables.filter((v) => v.style === 'raw').map((v) => `_${v.name}`));
+  return { scan, statements, syntaxErrors, metaCommands, opaque, rawStandIns };
 }
 
 /**

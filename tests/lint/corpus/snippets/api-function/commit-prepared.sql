@@ -1,0 +1,12 @@
+-- ---
+-- title: Corpus snippet
+-- description: Part of the lint corpus of good and broken snippets.
+-- safety: destructive
+-- privileges: [pg_read_all_stats]
+-- changes: Changes state on purpose for the corpus.
+-- undo: Nothing to undo, the corpus is never run.
+-- params:
+--   gid: {kind: literal, description: the prepared transaction, value: x}
+-- ---
+-- expect-next-line: api-function
+SELECT pg_tviews_commit_prepared(:'gid');

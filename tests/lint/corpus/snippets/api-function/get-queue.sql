@@ -1,0 +1,8 @@
+-- ---
+-- title: Corpus snippet
+-- description: Part of the lint corpus of good and broken snippets.
+-- safety: read-only
+-- privileges: [pg_read_all_stats]
+-- ---
+-- expect-next-line: api-function
+SELECT pg_tviews_get_queue();

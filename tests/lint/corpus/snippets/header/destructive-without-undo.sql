@@ -1,0 +1,9 @@
+-- ---
+-- title: Corpus snippet
+-- description: Part of the lint corpus of good and broken snippets.
+-- safety: destructive
+-- privileges: [pg_read_all_stats]
+-- changes: Changes state on purpose for the corpus.
+-- ---
+-- expect: header
+TRUNCATE tv_post;

@@ -1,0 +1,2 @@
+-- expect: header
+SELECT 1;

@@ -1,0 +1,9 @@
+-- ---
+-- title: Corpus snippet
+-- description: Part of the lint corpus of good and broken snippets.
+-- safety: read-only
+-- privileges: [pg_read_all_stats]
+-- ---
+-- expect-next-line: sql-syntax
+TITLE 'TVIEW health';
+SELECT * FROM tviews.pg_tviews_health_check();

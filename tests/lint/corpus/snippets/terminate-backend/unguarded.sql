@@ -1,0 +1,12 @@
+-- ---
+-- title: Corpus snippet
+-- description: Part of the lint corpus of good and broken snippets.
+-- safety: destructive
+-- privileges: [pg_read_all_stats]
+-- changes: Changes state on purpose for the corpus.
+-- undo: Nothing to undo, the corpus is never run.
+-- ---
+-- expect-next-line: terminate-backend
+SELECT pg_terminate_backend(pid)
+FROM pg_stat_activity
+WHERE state = 'idle in transaction';
