@@ -1,5 +1,6 @@
 import type { AstroIntegration } from 'astro';
 import { isUnifiedProcessor } from '@astrojs/markdown-remark';
+import { AstroError } from 'astro/errors';
 import remarkDirective from 'remark-directive';
 import type { Plugin } from 'vite';
 import { checkSite, formatProblems } from './check/check-site.ts';
@@ -33,9 +34,9 @@ export function runbooksSite({ paths }: { paths: ProjectPaths }): AstroIntegrati
         if (strict) {
           const check = checkSite(paths);
           if (check.problems.length > 0) {
-            throw new Error(
-              `the site cannot be published: ${check.problems.length} problem${check.problems.length === 1 ? '' : 's'} in ${paths.root}\n${formatProblems(check.problems)}\n` +
-                'A published snippet must be verified by the current reports/verify.json (run `runbooks verify`); see docs/authoring-runbooks.md.',
+            throw new AstroError(
+              `The site cannot be published: ${check.problems.length} problem${check.problems.length === 1 ? '' : 's'} in ${paths.root}\n${formatProblems(check.problems)}`,
+              'Every embedded snippet must be verified by the current reports/verify.json (run `runbooks verify`), and every runbook must have the required frontmatter and sections: see docs/authoring-runbooks.md.',
             );
           }
           logger.info(`checked ${check.pages} content page${check.pages === 1 ? '' : 's'}: every embedded snippet is verified`);

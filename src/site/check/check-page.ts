@@ -34,7 +34,9 @@ export function checkPage(page: ParsedPage, paths: ProjectPaths, reportState: Re
     const parsed = (isRunbook ? runbookPageSchema : basePageSchema).safeParse(page.data);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        const { line, column } = frontmatterPosition(page, issue.path as (string | number)[]);
+        // An unknown key is pointed at itself rather than at the mapping that holds it.
+        const keyPath = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
+        const { line, column } = frontmatterPosition(page, keyPath as (string | number)[]);
         const key = issue.path.join('.');
         add(line, column, `frontmatter ${key ? `'${key}'` : ''}: ${issue.message}`.replace('  ', ' '));
       }

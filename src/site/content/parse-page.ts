@@ -77,11 +77,20 @@ export function parsePage(text: string, file: string, paths: ProjectPaths): Pars
   try {
     page.tree = processor.parse(bodyText) as Root;
   } catch (error) {
-    const place = (error as { place?: { line?: number; column?: number; start?: { line: number; column: number } } }).place;
-    const start = place && 'start' in place && place.start ? place.start : (place as { line?: number; column?: number } | undefined);
-    problem(start?.line ?? 1, start?.column ?? 1, `does not parse as ${file.endsWith('.mdx') ? 'MDX' : 'Markdown'}: ${(error as Error).message}`);
+    const { line, column } = errorPosition(error);
+    problem(line, column, `does not parse as ${file.endsWith('.mdx') ? 'MDX' : 'Markdown'}: ${(error as Error).message}`);
   }
   return page;
+}
+
+/** Where a micromark/MDX parse error happened: its fields when set, else the `(line:column…)` its message ends with. */
+function errorPosition(error: unknown): { line: number; column: number } {
+  const fields = error as { line?: number; column?: number; place?: { line?: number; column?: number; start?: { line: number; column: number } } };
+  const place = fields.place && 'start' in fields.place && fields.place.start ? fields.place.start : fields.place;
+  if (fields.line) return { line: fields.line, column: fields.column ?? 1 };
+  if (place?.line) return { line: place.line, column: place.column ?? 1 };
+  const match = /\((\d+):(\d+)(?:-\d+:\d+)?\)\s*$/.exec(String((error as Error).message));
+  return match ? { line: Number(match[1]), column: Number(match[2]) } : { line: 1, column: 1 };
 }
 
 /** The line and column of a frontmatter key path (`runbook.severity`), for messages. */

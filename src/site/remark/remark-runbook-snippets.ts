@@ -9,6 +9,7 @@ import { checkRequiredSections, findSnippetDirectives } from '../content/page-ru
 import type { ProjectPaths } from '../project.ts';
 import { readReport } from '../report/read-report.ts';
 import { resolveSnippet, type ResolvedSnippet } from '../report/snippet-status.ts';
+import { renderPageProblems } from '../render/page-problems.ts';
 import { renderParameterPanel, type PageParameter } from '../render/parameter-panel.ts';
 import { renderSnippetBlock } from '../render/snippet-block.ts';
 
@@ -38,9 +39,14 @@ export function remarkRunbookSnippets(options: RemarkRunbookSnippetsOptions) {
     if (!file.path || !isInside(file.path, paths.contentDir)) return;
     const contentPath = path.relative(paths.contentDir, file.path).split(path.sep).join('/').replace(/\.mdx?$/, '');
     const failures: { message: string; place: { line: number; column: number } }[] = [];
-    const report = (message: string, place: { line: number; column: number }) => {
+    // Page-level problems in `astro dev`: shown on the page itself, where the author looks.
+    const warnings: string[] = [];
+    const report = (message: string, place: { line: number; column: number }, onPage = true) => {
       if (strict) failures.push({ message, place });
-      else file.message(message, { place });
+      else {
+        file.message(message, { place });
+        if (onPage) warnings.push(`line ${place.line}: ${message}`);
+      }
     };
 
     if (categoryOf(contentPath) && !contentPath.endsWith('/index')) {
@@ -54,13 +60,15 @@ export function remarkRunbookSnippets(options: RemarkRunbookSnippetsOptions) {
     for (const directive of directives) {
       const result = resolveSnippet(directive.name, paths, reportState);
       resolved.set(directive.node, result);
-      if (result.status !== 'verified') report(`snippet "${directive.name}" is ${result.status}: ${result.reason}`, directive);
+      // The snippet's own red badge says it where the snippet is.
+      if (result.status !== 'verified') report(`snippet "${directive.name}" is ${result.status}: ${result.reason}`, directive, false);
     }
     if (failures.length > 0) {
       const first = failures[0];
       const list = failures.map((failure) => `${path.relative(paths.root, file.path)}:${failure.place.line}:${failure.place.column}: ${failure.message}`).join('\n');
       file.fail(`${failures.length} problem${failures.length === 1 ? '' : 's'} in this page:\n${list}`, { place: first.place, ruleId: 'runbook', source: 'runbooks-site' });
     }
+    if (warnings.length > 0) tree.children.unshift(toMdast(renderPageProblems(warnings)) as unknown as RootContent);
     if (directives.length === 0) return;
 
     // Before the top-level block holding the first snippet: a list item is no place for inputs.
