@@ -71,6 +71,9 @@ export function maskPsqlScript(text: string, scan: ScannedScript): string {
     }
   }
   for (const variable of scan.variables) {
+    // `arr[1:2]`: psql sees a reference to variable "2", which is never set, so it sends the
+    // text unchanged; the parser must see it unchanged too.
+    if (variable.style === 'raw' && /^\d/.test(variable.name)) continue;
     const { offset } = variable.start;
     const length = variable.end - offset;
     const standIn =
