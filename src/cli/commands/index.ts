@@ -3,6 +3,7 @@ import { apiSnapshotCommand } from './api-snapshot.ts';
 import { dbCommand } from './db.ts';
 import { setupCommand } from './setup.ts';
 import { lintCommand } from './lint.ts';
+import { newCommand } from './new.ts';
 
 /** Every `runbooks` command, in the order `runbooks --help` lists them. */
 export const commands: Command[] = [
@@ -10,4 +11,5 @@ export const commands: Command[] = [
   dbCommand,
   apiSnapshotCommand,
   lintCommand,
+  newCommand,
 ];
