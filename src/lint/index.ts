@@ -24,7 +24,7 @@ export { extractSnippetReferences, type RunbookReference } from './runbook-refer
 
 /** Runs every rule over the snippets. A rule that fails internally yields an `internal-error` diagnostic; the others go on. */
 export async function lintSnippets(snippets: Snippet[], context: LintContext, rules: readonly LintRule[] = lintRules): Promise<Diagnostic[]> {
-  await loadSqlParser();
+  await loadSqlParser(snippets.filter((s) => s.language === 'sql').map((s) => s.text));
   const subjects: LintSubject[] = snippets.map((snippet) => ({ snippet, sql: snippet.language === 'sql' ? analyzeSql(snippet.text) : undefined }));
   const diagnostics: Diagnostic[] = [];
   const emit = (rule: LintRule, file: string, finding: Finding) =>

@@ -5,7 +5,7 @@ import { isPsqlMetaCommand } from '../../src/lint/psql-commands.ts';
 import { analyzeSql, loadSqlParser, maskPsqlScript } from '../../src/lint/sql/parse.ts';
 import { scanPsqlScript } from '../../src/snippets/psql-script.ts';
 
-beforeAll(() => loadSqlParser());
+beforeAll(() => loadSqlParser(['DO']));
 
 describe('masking a psql script for the SQL parser', () => {
   it('keeps every offset and gives each variable a stand-in of its kind', () => {

@@ -1,16 +1,16 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { contentRoot, projectRoot, snippetsRoot } from '../../config/paths.ts';
-import { formatDiagnostic, lintPaths, lintRules } from '../../lint/index.ts';
 import { type Command, EXIT_FAILURE, EXIT_OK, parseOptions, UsageError } from '../command.ts';
 
-const help = `usage: runbooks lint [--rules] [paths…]
+const help = `usage: runbooks lint [--root DIR] [--rules] [paths…]
 
 Checks snippets and runbooks without a database: SQL through the real PostgreSQL 15 parser,
 psql meta-commands, bash -n and shellcheck, headers, names, ::snippet references, pg_tviews
 objects against the API snapshot, derived against declared safety, operations-safety rules.
 
 paths     files or folders (snippets .sql/.sh, runbooks .md/.mdx); default: snippets/ content/
+--root    the project to lint (its snippets/ and content/); default: this repository
 --rules   list the rules with what each catches, and exit
 
 Output: one 'file:line:col  rule  message' line per problem, with the fix on the next line.
@@ -21,19 +21,29 @@ export const lintCommand: Command = {
   summary: 'check snippets and runbooks without a database (level 1)',
   help,
   async run(args) {
-    const { values, positionals } = parseOptions(args, { rules: { type: 'boolean' } }, true);
+    const { values, positionals } = parseOptions(args, { rules: { type: 'boolean' }, root: { type: 'string' } }, true);
+    // Loaded here, not at the top: every other command would otherwise pay for the parsers.
+    const { formatDiagnostic, lintPaths, lintRules } = await import('../../lint/index.ts');
     if (values.rules) {
       const width = Math.max(...lintRules.map((r) => r.id.length));
       for (const rule of lintRules) console.log(`${rule.id.padEnd(width)}  ${rule.description}`);
       return EXIT_OK;
     }
-    const defaultsPresent = await Promise.all([snippetsRoot, contentRoot].map(exists));
+    const root = values.root ? path.resolve(values.root) : projectRoot;
+    if (!(await exists(root))) throw new UsageError(`no such project folder: ${values.root}`);
+    const layout = {
+      projectRoot: root,
+      snippetsRoot: values.root ? path.join(root, 'snippets') : snippetsRoot,
+      contentRoot: values.root ? path.join(root, 'content') : contentRoot,
+      // The API snapshot describes the extension, not a project: always this repository's.
+      snapshotFile: path.join(projectRoot, 'src', 'api', 'pg_tviews.json'),
+    };
+    const defaults = [layout.snippetsRoot, layout.contentRoot];
+    const defaultsPresent = await Promise.all(defaults.map(exists));
     const missing = (await Promise.all(positionals.map(async (p) => ((await exists(p)) ? undefined : p)))).filter(Boolean);
     if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
     // A fresh clone may not have content/ (or snippets/) yet: lint what is there.
-    const defaults = [snippetsRoot, contentRoot];
     const paths = positionals.length > 0 ? positionals : defaults.filter((_, i) => defaultsPresent[i]);
-    const layout = { projectRoot, snippetsRoot, contentRoot, snapshotFile: path.join(projectRoot, 'src', 'api', 'pg_tviews.json') };
     const started = performance.now();
     const { diagnostics, snippets, runbooks } = await lintPaths(paths, layout);
     for (const diagnostic of diagnostics) console.log(formatDiagnostic(diagnostic));

@@ -46,10 +46,13 @@ export interface SqlAnalysis {
 
 let loaded: Promise<void> | undefined;
 
-/** The parsers are WebAssembly and load asynchronously, once per process. */
-export function loadSqlParser(): Promise<void> {
-  loaded ??= Promise.all([loadModule(), loadPlpgsqlParser()]).then(() => undefined);
-  return loaded;
+/**
+ * The parsers are WebAssembly and load asynchronously, once per process. Pass the texts about
+ * to be analysed: the PL/pgSQL parser is loaded only when one of them may hold a DO block.
+ */
+export async function loadSqlParser(texts: readonly string[] = []): Promise<void> {
+  loaded ??= loadModule();
+  await Promise.all([loaded, texts.some((text) => /\bdo\b/i.test(text)) ? loadPlpgsqlParser() : undefined]);
 }
 
 /** True for the stand-in of a psql variable (see the module comment). */

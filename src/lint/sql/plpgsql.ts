@@ -1,4 +1,3 @@
-import { loadModule as loadPlpgsqlModule, parsePlPgSQLSync } from '@libpg-query/parser';
 import { parseSync } from 'libpg-query';
 import { asNode, nameParts, stringConstant, walk, type Fields } from './ast.ts';
 
@@ -35,10 +34,19 @@ export interface PlpgsqlBody {
   error?: string;
 }
 
+type PlpgsqlParse = (sql: string) => unknown;
 let loaded: Promise<void> | undefined;
+let parsePlPgSQLSync: PlpgsqlParse | undefined;
 
+/**
+ * Loaded on demand: the module and its WebAssembly cost about 100 ms, which only snippets
+ * with DO blocks need.
+ */
 export function loadPlpgsqlParser(): Promise<void> {
-  loaded ??= loadPlpgsqlModule();
+  loaded ??= import('@libpg-query/parser').then(async (module) => {
+    await module.loadModule();
+    parsePlPgSQLSync = module.parsePlPgSQLSync;
+  });
   return loaded;
 }
 
@@ -78,6 +86,8 @@ export function analyzePlpgsqlBody(body: string): PlpgsqlBody {
  * call (no other code can run in between).
  */
 function parsePlpgsqlFunction(sql: string): unknown {
+  if (!parsePlPgSQLSync) throw new Error('the PL/pgSQL parser is not loaded: await loadSqlParser(texts) with this text first');
+  const parse = parsePlPgSQLSync;
   const parseJson = JSON.parse;
   JSON.parse = (text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
     try {
@@ -87,7 +97,7 @@ function parsePlpgsqlFunction(sql: string): unknown {
     }
   };
   try {
-    return parsePlPgSQLSync(sql);
+    return parse(sql);
   } finally {
     JSON.parse = parseJson;
   }
