@@ -46,8 +46,8 @@ function enumValues(schema: z.ZodType): string[] {
   return [];
 }
 
-/** The error object appears under two parents; the doc describes it once as `error.*`. */
-const docPath = (field: string) => field.replace(/^(snippets\[\]|scenarios\[\])\.error\./, 'error.');
+/** The located error appears under several parents; the doc describes it once as `error.*`. */
+const docPath = (field: string) => field.replace(/^(snippets\[\]\.error|scenarios\[\]\.error|problems\[\])\./, 'error.');
 /** Counts objects are described once, by their three keys. */
 const COUNTS = /^summary\.(snippets|scenarios)\.(passed|failed|skipped)$/;
 

@@ -70,12 +70,18 @@ function normalise(title: string): string {
 
 /** Anchors of every heading, as the site renders them (github-slugger, in document order). */
 export function headingAnchors(tree: Root): Set<string> {
+  return new Set(headingTitles(tree).keys());
+}
+
+/** Heading anchor → heading text, in document order. */
+export function headingTitles(tree: Root): Map<string, string> {
   const slugger = new GithubSlugger();
-  const anchors = new Set<string>();
+  const titles = new Map<string, string>();
   visit(tree, 'heading', (heading) => {
-    anchors.add(slugger.slug(toString(heading)));
+    const title = toString(heading);
+    titles.set(slugger.slug(title), title);
   });
-  return anchors;
+  return titles;
 }
 
 /** Every `::snippet{name=…}` of the page, and problems with ones written wrongly. */

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Root } from 'mdast';
 import remarkDirective from 'remark-directive';
+import remarkGfm from 'remark-gfm';
 import remarkMdx from 'remark-mdx';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
@@ -72,7 +73,8 @@ export function parsePage(text: string, file: string, paths: ProjectPaths): Pars
     bodyText = lines.map((line, index) => (index <= close ? '' : line)).join('\n');
   }
 
-  const processor = unified().use(remarkParse).use(remarkDirective);
+  // GFM as Astro parses it (tables, task lists), so the export writes back what authors wrote.
+  const processor = unified().use(remarkParse).use(remarkGfm).use(remarkDirective);
   if (file.endsWith('.mdx')) processor.use(remarkMdx);
   try {
     page.tree = processor.parse(bodyText) as Root;
