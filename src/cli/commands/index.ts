@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { apiSnapshotCommand } from './api-snapshot.ts';
 import { dbCommand } from './db.ts';
+import { exportCommand } from './export.ts';
 import { setupCommand } from './setup.ts';
 import { lintCommand } from './lint.ts';
 import { newCommand } from './new.ts';
@@ -12,4 +13,5 @@ export const commands: Command[] = [
   apiSnapshotCommand,
   lintCommand,
   newCommand,
+  exportCommand,
 ];
