@@ -123,6 +123,8 @@ export const reportSchema = z
       .strict(),
     snippets: z.array(snippetEntrySchema),
     scenarios: z.array(scenarioEntrySchema),
+    /** Errors that belong to no snippet or scenario, e.g. a runbook embedding a snippet that does not exist. */
+    problems: z.array(locatedErrorSchema).default([]),
   })
   .strict();
 

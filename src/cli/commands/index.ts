@@ -3,6 +3,7 @@ import { apiSnapshotCommand } from './api-snapshot.ts';
 import { dbCommand } from './db.ts';
 import { exportCommand } from './export.ts';
 import { setupCommand } from './setup.ts';
+import { verifyCommand } from './verify.ts';
 import { lintCommand } from './lint.ts';
 import { newCommand } from './new.ts';
 
@@ -12,6 +13,7 @@ export const commands: Command[] = [
   dbCommand,
   apiSnapshotCommand,
   lintCommand,
+  verifyCommand,
   newCommand,
   exportCommand,
 ];

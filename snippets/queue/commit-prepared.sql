@@ -1,0 +1,23 @@
+-- ---
+-- title: Commit an orphaned prepared transaction
+-- description: >-
+--   Finishes a prepared transaction as committed: its writes, and the TVIEW changes pg_tviews
+--   made for them at PREPARE time, become visible together. Run it in the database the
+--   transaction belongs to (the database column of queue/prepared-transactions).
+-- safety: destructive
+-- changes: Makes every change of the prepared transaction permanent and releases its locks.
+-- undo: >-
+--   None: a committed transaction cannot be taken back. Write compensating changes to the
+--   tb_ tables; pg_tviews carries them to the TVIEWs.
+-- privileges:
+--   - the role that prepared the transaction, or a superuser
+-- params:
+--   gid:
+--     kind: literal
+--     description: the gid column of queue/prepared-transactions
+--     value: pgtv-verify-no-such-gid
+-- expect:
+--   error: 'prepared transaction with identifier "pgtv-verify-no-such-gid" does not exist'
+-- timeout: 30s
+-- ---
+COMMIT PREPARED :'gid';

@@ -1,0 +1,23 @@
+-- ---
+-- title: Roll back an orphaned prepared transaction
+-- description: >-
+--   Finishes a prepared transaction as rolled back: its writes and the TVIEW changes that
+--   came with them are discarded, and its locks are released. Run it in the database the
+--   transaction belongs to.
+-- safety: destructive
+-- changes: Discards every change of the prepared transaction and releases its locks.
+-- undo: >-
+--   None: the discarded changes are gone. The application that prepared the transaction
+--   must send them again.
+-- privileges:
+--   - the role that prepared the transaction, or a superuser
+-- params:
+--   gid:
+--     kind: literal
+--     description: the gid column of queue/prepared-transactions
+--     value: pgtv-verify-no-such-gid
+-- expect:
+--   error: 'prepared transaction with identifier "pgtv-verify-no-such-gid" does not exist'
+-- timeout: 30s
+-- ---
+ROLLBACK PREPARED :'gid';

@@ -1,0 +1,159 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import type { VerificationServer } from '../db/attached.ts';
+import type { ScenarioEntry } from '../report/schema.ts';
+import { durationMs } from '../snippets/header.ts';
+import type { Snippet } from '../snippets/snippet.ts';
+import { runBashScript } from './bash-runner.ts';
+import { runPsqlScript } from './psql-runner.ts';
+import { rowsAsObjects, type ScenarioContext, type ScenarioDefinition, type Session, type SnippetResult } from './scenario.ts';
+import { sweepDatabase } from './sweep.ts';
+
+export const SCENARIO_SUFFIX = '.scenario.ts';
+
+export interface ScenarioFile {
+  name: string;
+  file: string;
+  relativeFile: string;
+}
+
+export async function findScenarioFiles(root: string, projectRoot: string): Promise<ScenarioFile[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith(SCENARIO_SUFFIX))
+    .map((e) => {
+      const file = path.join(e.parentPath, e.name);
+      return { name: path.relative(root, file).slice(0, -SCENARIO_SUFFIX.length).split(path.sep).join('/'), file, relativeFile: path.relative(projectRoot, file) };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function loadScenario(file: ScenarioFile): Promise<ScenarioDefinition> {
+  const module = (await import(pathToFileURL(file.file).href)) as { default?: ScenarioDefinition };
+  const definition = module.default;
+  if (!definition || typeof definition.run !== 'function' || !definition.title || !definition.runbook) {
+    throw new Error(`${file.relativeFile}: must export default defineScenario({ title, runbook, run })`);
+  }
+  return definition;
+}
+
+/** The line in the scenario file an error was thrown from, for the report. */
+function lineIn(error: unknown, file: string): number | undefined {
+  const stack = (error as Error)?.stack ?? '';
+  const url = pathToFileURL(file).href;
+  for (const line of stack.split('\n')) {
+    const index = line.indexOf(url);
+    if (index >= 0) {
+      const match = /:(\d+):\d+\)?$/.exec(line.slice(index + url.length));
+      if (match) return Number(match[1]);
+    }
+  }
+  return undefined;
+}
+
+export async function runScenario(
+  file: ScenarioFile,
+  server: VerificationServer,
+  snippets: Map<string, Snippet>,
+  runId: string,
+): Promise<ScenarioEntry> {
+  const started = performance.now();
+  const steps: ScenarioEntry['steps'] = [];
+  const usedSnippets = new Set<string>();
+  let definition: ScenarioDefinition;
+  try {
+    definition = await loadScenario(file);
+  } catch (error) {
+    return {
+      name: file.name, file: file.relativeFile, title: file.name, runbook: '', snippets: [], status: 'failed', durationMs: 0, steps,
+      error: { message: (error as Error).message, file: file.relativeFile, line: lineIn(error, file.file) ?? 1 },
+    };
+  }
+  const applicationName = `runbooks-scenario-${runId}-${file.name.replaceAll('/', '-')}`.slice(0, 63);
+  const database = await server.createScratch(file.name.split('/').pop());
+  const databaseUrl = server.url(database);
+  const sessions: pg.Client[] = [];
+  const connect = async (label: string) => {
+    const client = new pg.Client({ connectionString: databaseUrl, application_name: `${applicationName}-${label}`.slice(0, 63) });
+    client.on('error', () => undefined);
+    await client.connect();
+    sessions.push(client);
+    return client;
+  };
+
+  let failure: unknown;
+  try {
+    const main = await connect('main');
+    const context: ScenarioContext = {
+      databaseUrl,
+      sql: async (text, values) => (await main.query(text, values)).rows,
+      session: async (label = 'session') => {
+        const client = await connect(label);
+        const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        const session: Session = {
+          pid: rows[0].pid,
+          query: async (text, values) => (await client.query(text, values)).rows,
+          end: () => client.end(),
+        };
+        return session;
+      },
+      snippet: async (name, params = {}, options = {}) => {
+        const snippet = snippets.get(name);
+        if (!snippet?.header) throw new Error(`scenario uses snippet '${name}', which does not exist or has no valid header`);
+        usedSnippets.add(name);
+        const values = { ...Object.fromEntries(Object.entries(snippet.header.params).map(([k, spec]) => [k, spec.value])), ...params };
+        const timeoutMs = durationMs(snippet.header.timeout);
+        let result: SnippetResult;
+        if (snippet.language === 'sql') {
+          const run = await runPsqlScript(snippet.text, { databaseUrl, params: values, wrap: 'none', timeoutMs, applicationName });
+          result = { results: run.results, rows: rowsAsObjects(run.results.at(-1)), output: run.transcript, error: run.error?.message };
+        } else {
+          const args = [...(snippet.header.verifyArgs ?? []), ...Object.entries(values).flatMap(([k, v]) => [`--${k.replaceAll('_', '-')}`, v])];
+          const run = await runBashScript(snippet.file, { args, databaseUrl, timeoutMs, applicationName });
+          result = {
+            results: [], rows: [], output: [run.stdout, run.stderr].filter(Boolean).join('\n'), exitCode: run.exitCode, stubCalls: run.stubCalls,
+            error: run.exitCode === 0 ? undefined : `exit status ${run.exitCode}${run.timedOut ? ' (timed out)' : ''}: ${run.stderr.trim().split('\n').at(-1) ?? ''}`,
+          };
+        }
+        if (result.error && !options.allowError) throw new Error(`snippet ${name} failed: ${result.error}`);
+        return result;
+      },
+      step: async (description, work) => {
+        const stepStarted = performance.now();
+        try {
+          const value = await work();
+          steps.push({ description, status: 'passed', durationMs: performance.now() - stepStarted });
+          return value;
+        } catch (error) {
+          steps.push({ description, status: 'failed', durationMs: performance.now() - stepStarted, message: (error as Error).message });
+          throw error;
+        }
+      },
+    };
+    const limit = durationMs(definition.timeout ?? '60s');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      definition.run(context),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`scenario timed out after ${limit} ms`)), limit))),
+    ]).finally(() => clearTimeout(timer));
+  } catch (error) {
+    failure = error;
+  } finally {
+    await Promise.all(sessions.map((s) => s.end().catch(() => undefined)));
+    await sweepDatabase(server, database).catch(() => undefined);
+    await server.dropScratch(database).catch(() => undefined);
+  }
+  return {
+    name: file.name,
+    file: file.relativeFile,
+    title: definition.title,
+    runbook: definition.runbook,
+    snippets: [...usedSnippets].sort(),
+    status: failure ? 'failed' : 'passed',
+    durationMs: performance.now() - started,
+    steps,
+    error: failure ? { message: (failure as Error).message ?? String(failure), file: file.relativeFile, line: lineIn(failure, file.file) } : undefined,
+  };
+}

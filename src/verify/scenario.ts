@@ -1,0 +1,63 @@
+import pg from 'pg';
+import type { ResultSet } from '../report/schema.ts';
+
+/**
+ * Level 3: a scenario proves a runbook. It starts from a fresh clone of the fixture,
+ * injects the fault the runbook exists for, runs the runbook's snippets in order, and
+ * asserts (with node:assert) that the diagnosis shows the fault and that the remedy
+ * restores the invariant. Scenario files live in scenarios/<category>/<name>.scenario.ts
+ * and export `defineScenario({...})` as default.
+ */
+
+export interface SnippetResult {
+  results: ResultSet[];
+  /** Rows of the last result set as objects keyed by column name. */
+  rows: Record<string, string | null>[];
+  /** What a reader would see: rendered results and notices, or a script's output. */
+  output: string;
+  error?: string;
+  exitCode?: number | null;
+  /** bash only: calls of stubbed commands (mail, crontab…) the script made. */
+  stubCalls?: { command: string; args: string[]; stdin: string }[];
+}
+
+export interface Session {
+  query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>;
+  /** The backend process id, e.g. to find this session in pg_stat_activity. */
+  pid: number;
+  end(): Promise<void>;
+}
+
+export interface ScenarioContext {
+  /** URL of this scenario's own clone of the fixture. */
+  databaseUrl: string;
+  /** One statement on the scenario's main connection; returns the rows. */
+  sql<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>;
+  /** Another connection, e.g. to hold a lock or stay idle in a transaction; closed at the end. */
+  session(label?: string): Promise<Session>;
+  /**
+   * Runs a snippet as the runbook says to (psql -f, or bash), outside any wrapper, with its
+   * header's parameter values overridden by `params`. Throws on error unless allowError.
+   */
+  snippet(name: string, params?: Record<string, string>, options?: { allowError?: boolean }): Promise<SnippetResult>;
+  /** A named step in the report; a thrown assertion fails the step and the scenario. */
+  step<T>(description: string, work: () => Promise<T>): Promise<T>;
+}
+
+export interface ScenarioDefinition {
+  title: string;
+  /** The runbook this proves: its path under content/ without extension. */
+  runbook: string;
+  /** A duration such as 30s or 2min; default 60s. */
+  timeout?: string;
+  run(context: ScenarioContext): Promise<void>;
+}
+
+export function defineScenario(definition: ScenarioDefinition): ScenarioDefinition {
+  return definition;
+}
+
+export function rowsAsObjects(result: ResultSet | undefined): Record<string, string | null>[] {
+  if (!result) return [];
+  return result.rows.map((row) => Object.fromEntries(result.columns.map((column, i) => [column, row[i]])));
+}
