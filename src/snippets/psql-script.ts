@@ -43,6 +43,8 @@ export interface VariableReference {
   style: VariableStyle;
   start: Position;
   end: number;
+  /** Set for a reference in a meta-command's arguments (`\echo :x`), not in SQL. */
+  inMetaCommand?: boolean;
 }
 
 export interface ScannedScript {
@@ -123,6 +125,7 @@ export function scanPsqlScript(text: string): ScannedScript {
     }
     if (c === '\\') {
       const meta = readMetaCommand(text, i, at);
+      variables.push(...metaCommandVariables(text, meta, at));
       if (BUFFER_SENDERS.has(meta.name) && statementStart >= 0) finishStatement(i, meta);
       else units.push(meta);
       i = meta.end;
@@ -219,6 +222,31 @@ function readVariable(text: string, i: number, at: (o: number) => Position): Var
   while (j < text.length && VARIABLE_NAME.test(text[j])) j++;
   if (j === i + 1) return undefined;
   return { name: text.slice(i + 1, j), style: 'raw', start: at(i), end: j };
+}
+
+/**
+ * psql interpolates variables in meta-command arguments too (`\echo :entity`,
+ * `\if :{?entity}`), except inside quoted arguments and backquotes.
+ */
+function metaCommandVariables(text: string, meta: MetaUnit, at: (o: number) => Position): VariableReference[] {
+  const found: VariableReference[] = [];
+  let i = meta.start.offset + 1 + meta.name.length;
+  const end = meta.end;
+  while (i < end) {
+    const c = text[i];
+    if (c === "'" || c === '"' || c === '`') {
+      const close = text.indexOf(c, i + 1);
+      i = close < 0 || close >= end ? end : close + 1;
+    } else if (c === ':' && text[i + 1] !== ':') {
+      const reference = readVariable(text, i, at);
+      if (reference && reference.end <= end) {
+        found.push({ ...reference, inMetaCommand: true });
+        i = reference.end;
+      } else i++;
+    } else if (c === ':') i += 2;
+    else i++;
+  }
+  return found;
 }
 
 /**

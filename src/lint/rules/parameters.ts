@@ -55,7 +55,8 @@ export const unquotedParameterRule: LintRule = {
   check({ snippet, sql }) {
     const params = snippet.header?.params ?? {};
     return (sql?.scan.variables ?? [])
-      .filter((v) => v.style === 'raw' && Object.hasOwn(params, v.name))
+      // In a meta-command (\echo :entity) raw text is what the author wants to print.
+      .filter((v) => v.style === 'raw' && !v.inMetaCommand && Object.hasOwn(params, v.name))
       .map((v) => {
         const quoted = params[v.name].kind === 'identifier' ? `:"${v.name}"` : `:'${v.name}'`;
         return { line: v.start.line, column: v.start.column, message: `parameter ${v.name} is interpolated unquoted: write ${quoted}` };

@@ -77,6 +77,7 @@ export function maskPsqlScript(text: string, scan: ScannedScript): string {
     // `arr[1:2]`: psql sees a reference to variable "2", which is never set, so it sends the
     // text unchanged; the parser must see it unchanged too.
     if (variable.style === 'raw' && /^\d/.test(variable.name)) continue;
+    if (variable.inMetaCommand) continue; // blanked with its meta-command above
     const { offset } = variable.start;
     const length = variable.end - offset;
     const standIn =
