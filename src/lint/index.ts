@@ -105,17 +105,18 @@ export async function loadApiSnapshot(file: string): Promise<ApiSnapshot> {
  * Builds the context for linting `paths`: the API snapshot, every snippet name under
  * snippets/ (a reference must resolve against all of them), the `::snippet` references of
  * every runbook under content/ (a snippet must be used by one), and which runbooks' own
- * references to check (those among `paths`).
+ * references to check: those given, or every runbook under content/ when none are given.
  */
-export async function createLintContext(layout: ProjectLayout, runbookFilesToCheck: string[]): Promise<LintContext> {
+export async function createLintContext(layout: ProjectLayout, runbookFilesToCheck?: string[]): Promise<LintContext> {
   const [snapshot, catalogue, contentFiles] = await Promise.all([
     loadApiSnapshot(layout.snapshotFile),
     (await exists(layout.snippetsRoot)) ? findSnippetFiles([layout.snippetsRoot]) : Promise.resolve([]),
     (await exists(layout.contentRoot)) ? findRunbookFiles([layout.contentRoot]) : Promise.resolve([]),
   ]);
-  const allRunbooks = [...new Set([...contentFiles, ...runbookFilesToCheck])];
+  const toCheck = runbookFilesToCheck ?? contentFiles;
+  const allRunbooks = [...new Set([...contentFiles, ...toCheck])];
   const pages = await readRunbookReferences(allRunbooks, layout.projectRoot);
-  const checked = new Set(runbookFilesToCheck.map((f) => path.relative(layout.projectRoot, f)));
+  const checked = new Set(toCheck.map((f) => path.relative(layout.projectRoot, f)));
   return {
     api: indexSnapshot(snapshot),
     knownSnippetNames: new Set(catalogue.map((file) => snippetName(file, layout.snippetsRoot))),

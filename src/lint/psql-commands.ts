@@ -42,6 +42,3 @@ const KNOWN_COMMAND = new RegExp(`^(?:${COMMAND_PATTERNS.join('|')})$`);
 export function isPsqlMetaCommand(name: string): boolean {
   return KNOWN_COMMAND.test(name);
 }
-
-/** The commands shown in messages when an unknown one is used in place of printing text. */
-export const PRINTING_COMMANDS = ['\\echo', '\\qecho', '\\warn'] as const;

@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lintPaths } from '../../src/lint/index.ts';
+import { createLintContext, lintPaths } from '../../src/lint/index.ts';
 import { extractSnippetReferences } from '../../src/lint/runbook-references.ts';
 import { header } from './helpers.ts';
 
@@ -81,6 +81,15 @@ describe('unresolved-reference and unused-snippet', () => {
     });
     expect((await lint(['snippets'])).diagnostics).toEqual([]);
     expect((await lint(['content/b'])).diagnostics.map((d) => d.rule)).toEqual(['unresolved-reference']);
+  });
+  it('checks every runbook under content/ when the caller names none (what the verifier uses)', async () => {
+    const { dir } = await project({ 'snippets/a/b.sql': sql, 'content/x/y.mdx': '::snippet{name="a/b"}\n::snippet{name="a/c"}\n' });
+    const layout = { projectRoot: dir, snippetsRoot: path.join(dir, 'snippets'), contentRoot: path.join(dir, 'content'), snapshotFile: path.resolve('src/api/pg_tviews.json') };
+    const all = await createLintContext(layout);
+    expect([...all.checkReferencesIn!]).toEqual(['content/x/y.mdx']);
+    expect(all.runbookReferences!.map((r) => r.name)).toEqual(['a/b', 'a/c']);
+    expect([...all.knownSnippetNames!]).toEqual(['a/b']);
+    expect([...(await createLintContext(layout, [])).checkReferencesIn!]).toEqual([]);
   });
   it('finds references the way the site does: fences and code spans are examples', () => {
     const { references } = extractSnippetReferences('Use `::snippet{name="x/y"}`.\n\n::snippet{name="a/b"}\n\n~~~\n::snippet{name="c/d"}\n~~~\n', 'content/x.mdx');

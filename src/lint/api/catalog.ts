@@ -1,4 +1,4 @@
-import type { ApiColumn, ApiFunction, ApiRelation, ApiSnapshot } from '../../api/snapshot.ts';
+import type { ApiFunction, ApiRelation, ApiSnapshot } from '../../api/snapshot.ts';
 
 /**
  * The API snapshot indexed for lookups by name. Which references are "pg_tviews objects":
@@ -32,9 +32,4 @@ export function isPgTviewsReference(catalog: ApiCatalog, schema: string | undefi
 export function signature(fn: ApiFunction): string {
   const args = fn.arguments.map((a) => `${a.name ? `${a.name} ` : ''}${a.type}${a.hasDefault ? ' DEFAULT …' : ''}`);
   return `${fn.schema}.${fn.name}(${args.join(', ')})`;
-}
-
-/** Columns a range item exposes when it is a pg_tviews relation or function, else undefined. */
-export function relationColumns(catalog: ApiCatalog, name: string): ApiColumn[] | undefined {
-  return catalog.relations.get(name)?.columns;
 }

@@ -1,5 +1,5 @@
 import { parseSync } from 'libpg-query';
-import { asNode, nameParts, stringConstant, walk, type Fields } from './ast.ts';
+import { asNode, nameParts, stringConstant, type Fields } from './ast.ts';
 
 /**
  * Reads the body of a DO block the way PL/pgSQL does, so that the statements it runs are
@@ -162,13 +162,4 @@ function templateOf(value: unknown): string {
     if (name === 'quote_literal' || name === 'quote_nullable') return "'x'";
   }
   return 'x';
-}
-
-/** Every string constant under a node: the texts a dynamic statement is built from. */
-export function stringConstants(root: unknown): string[] {
-  const found: string[] = [];
-  walk(root, ({ type, fields }) => {
-    if (type === 'A_Const' && typeof fields.sval?.sval === 'string') found.push(fields.sval.sval);
-  });
-  return found;
 }
