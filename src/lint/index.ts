@@ -134,9 +134,17 @@ export async function lintPaths(paths: string[], layout: ProjectLayout): Promise
   }
   const [snippetFiles, runbookFiles] = await Promise.all([findSnippetFiles(paths), findRunbookFiles(paths)]);
   const options = { projectRoot: layout.projectRoot, snippetsRoot: layout.snippetsRoot };
-  const [snippets, context] = await Promise.all([
-    Promise.all(snippetFiles.map((file) => loadSnippet(file, options))),
+  const [loaded, context] = await Promise.all([
+    Promise.allSettled(snippetFiles.map((file) => loadSnippet(file, options))),
     createLintContext(layout, runbookFiles),
   ]);
-  return { diagnostics: await lintSnippets(snippets, context), snippets: snippets.length, runbooks: runbookFiles.length };
+  // A file that cannot be read is reported like any other problem; the others are linted.
+  const unreadable: Diagnostic[] = loaded.flatMap((result, i) =>
+    result.status === 'rejected'
+      ? [{ file: path.relative(layout.projectRoot, snippetFiles[i]), line: 1, column: 1, rule: 'read-error', severity: 'error' as const, message: `cannot read the file: ${(result.reason as Error).message}`, hint: 'make the file readable, or remove it (a dangling link, a folder named like a snippet)' }]
+      : [],
+  );
+  const snippets = loaded.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const diagnostics = [...unreadable, ...(await lintSnippets(snippets, context))].sort(compareDiagnostics);
+  return { diagnostics, snippets: snippetFiles.length, runbooks: runbookFiles.length };
 }

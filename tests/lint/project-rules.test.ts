@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,6 +139,14 @@ describe('bad input', () => {
       ['snippets/a/no-header.sql', 1, 'header'],
       ['snippets/a/syntax.sql', 7, 'sql-syntax'],
     ]);
+  });
+  it('reports a snippet file that cannot be read and lints the rest', async () => {
+    const { dir, lint } = await project({ 'snippets/a/fine.sql': sql, 'content/a/b.mdx': '::snippet{name="a/fine"}\n' });
+    await symlink(path.join(dir, 'nowhere.sql'), path.join(dir, 'snippets', 'a', 'dangling.sql'));
+    const { diagnostics, snippets } = await lint(['snippets']);
+    expect(snippets).toBe(2);
+    expect(diagnostics.map((d) => [d.file, d.rule])).toEqual([['snippets/a/dangling.sql', 'read-error']]);
+    expect(diagnostics[0].message).toMatch(/^cannot read the file: ENOENT/);
   });
   it('refuses a path that does not exist', async () => {
     const { lint } = await project({ 'snippets/a/x.sql': sql });
