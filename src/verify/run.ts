@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { contentRoot, projectRoot, snippetsRoot } from '../config/paths.ts';
+import { projectRoot } from '../config/paths.ts';
 import { acquireServer } from '../db/acquire.ts';
 import type { VerificationServer } from '../db/attached.ts';
 import type { ProviderName } from '../db/provider.ts';
@@ -19,16 +19,18 @@ import { defaultBase, type Selection, selectAll, selectChanged } from './selecti
 
 const run = promisify(execFile);
 
-export const SCENARIOS_ROOT = path.join(projectRoot, 'scenarios');
-export const DEFAULT_REPORT = path.join(projectRoot, 'reports', 'verify.json');
 
 export interface VerifyOptions {
+  /** A folder laid out like this project (snippets/, content/, scenarios/); default: this project. */
+  root?: string;
   only?: string;
   changed?: boolean;
   base?: string;
   reportFile?: string;
   junitFile?: string;
   provider?: ProviderName;
+  /** A server to use instead of acquiring one (tests); only this run's scratch databases are dropped. */
+  server?: VerificationServer;
   concurrency?: number;
   progress?: (line: string) => void;
 }
@@ -47,10 +49,10 @@ export async function mapPool<T, R>(items: T[], limit: number, work: (item: T) =
   return results;
 }
 
-async function gitFacts(): Promise<{ commit: string | null; dirty: boolean }> {
+async function gitFacts(root: string): Promise<{ commit: string | null; dirty: boolean }> {
   try {
-    const commit = (await run('git', ['rev-parse', 'HEAD'], { cwd: projectRoot })).stdout.trim();
-    const status = (await run('git', ['status', '--porcelain'], { cwd: projectRoot })).stdout;
+    const commit = (await run('git', ['rev-parse', 'HEAD'], { cwd: root })).stdout.trim();
+    const status = (await run('git', ['status', '--porcelain'], { cwd: root })).stdout;
     return { commit, dirty: status.trim().length > 0 };
   } catch {
     return { commit: null, dirty: true };
@@ -119,6 +121,12 @@ async function previousEntries(file: string, selection: Selection, existing: { s
   }
 }
 
+/** Every runbook page under content/, so that lint checks their snippet references too. */
+async function runbookFiles(contentRoot: string): Promise<string[]> {
+  const entries = await readdir(contentRoot, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile() && /\.mdx?$/.test(e.name)).map((e) => path.join(e.parentPath, e.name));
+}
+
 function symbol(status: 'passed' | 'failed' | 'skipped'): string {
   return status === 'passed' ? '✓' : status === 'failed' ? '✗' : '-';
 }
@@ -126,16 +134,17 @@ function symbol(status: 'passed' | 'failed' | 'skipped'): string {
 export async function verify(options: VerifyOptions = {}): Promise<Report> {
   const started = performance.now();
   const progress = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const reportFile = options.reportFile ?? DEFAULT_REPORT;
-  const layout = { projectRoot, snippetsRoot, contentRoot, snapshotFile: SNAPSHOT_FILE };
+  const root = options.root ?? projectRoot;
+  const reportFile = options.reportFile ?? path.join(root, 'reports', 'verify.json');
+  const layout = { projectRoot: root, snippetsRoot: path.join(root, 'snippets'), contentRoot: path.join(root, 'content'), snapshotFile: SNAPSHOT_FILE };
   const [snippets, scenarioFiles] = await Promise.all([
-    loadSnippets([snippetsRoot], { projectRoot, snippetsRoot }).catch(() => [] as Snippet[]),
-    findScenarioFiles(SCENARIOS_ROOT, projectRoot),
+    loadSnippets([layout.snippetsRoot], layout).catch(() => [] as Snippet[]),
+    findScenarioFiles(path.join(root, 'scenarios'), root),
   ]);
-  const lintContext = await createLintContext(layout, []);
+  const lintContext = await createLintContext(layout, await runbookFiles(layout.contentRoot));
   const diagnostics = await lintSnippets(snippets, lintContext);
   const selection = options.changed
-    ? await selectChanged({ projectRoot, base: options.base ?? (await defaultBase(projectRoot)), snippets, scenarios: scenarioFiles, references: lintContext.runbookReferences ?? [] })
+    ? await selectChanged({ projectRoot: root, base: options.base ?? (await defaultBase(root)), snippets, scenarios: scenarioFiles, references: lintContext.runbookReferences ?? [] })
     : await selectAll(snippets, scenarioFiles, options.only);
   const chosenSnippets = snippets.filter((s) => selection.snippets.has(s.name));
   const chosenScenarios = scenarioFiles.filter((s) => selection.scenarios.has(s.name));
@@ -152,7 +161,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   let snippetEntries: SnippetEntry[] = [];
   let scenarioEntries: ScenarioEntry[] = [];
   try {
-    server = await acquireServer({ provider: options.provider, onLog: (line) => progress(line) });
+    server = options.server ?? (await acquireServer({ provider: options.provider, onLog: (line) => progress(line) }));
     const sharedDatabase = await server.createScratch('dry_run_shared');
     const total = chosenSnippets.length + chosenScenarios.length;
     let done = 0;
@@ -176,7 +185,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     });
     await server.dropScratch(sharedDatabase);
   } finally {
-    await server?.close();
+    if (!options.server) await server?.close();
   }
 
   const kept = await previousEntries(reportFile, selection, { snippets: new Set(snippets.map((s) => s.name)), scenarios: new Set(scenarioFiles.map((s) => s.name)) });
@@ -187,7 +196,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     failed: entries.filter((e) => e.status === 'failed').length,
     skipped: entries.filter((e) => e.status === 'skipped').length,
   });
-  const git = await gitFacts();
+  const git = await gitFacts(root);
   const report: Report = reportSchema.parse({
     schemaVersion: REPORT_SCHEMA_VERSION,
     generatedAt: new Date().toISOString(),

@@ -42,11 +42,12 @@ export async function loadScenario(file: ScenarioFile): Promise<ScenarioDefiniti
 /** The line in the scenario file an error was thrown from, for the report. */
 function lineIn(error: unknown, file: string): number | undefined {
   const stack = (error as Error)?.stack ?? '';
-  const url = pathToFileURL(file).href;
-  for (const line of stack.split('\n')) {
-    const index = line.indexOf(url);
-    if (index >= 0) {
-      const match = /:(\d+):\d+\)?$/.exec(line.slice(index + url.length));
+  // Frames name the module by URL under plain Node and by path under some loaders.
+  for (const name of [pathToFileURL(file).href, file]) {
+    for (const line of stack.split('\n')) {
+      const index = line.indexOf(name);
+      if (index < 0) continue;
+      const match = /^:(\d+):\d+\)?$/.exec(line.slice(index + name.length));
       if (match) return Number(match[1]);
     }
   }

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { projectRoot } from '../../config/paths.ts';
 import { PROVIDER_NAMES, type ProviderName } from '../../db/provider.ts';
-import { DEFAULT_REPORT, verify } from '../../verify/run.ts';
+import { verify } from '../../verify/run.ts';
 import { type Command, EXIT_FAILURE, EXIT_OK, parseOptions, UsageError } from '../command.ts';
 
-const HELP = `usage: runbooks verify [--only <glob>] [--changed [--base <ref>]] [--report <file>] [--junit <file>] [--provider local|docker|url]
+const HELP = `usage: runbooks verify [--only <glob>] [--changed [--base <ref>]] [--report <file>] [--junit <file>]
+                       [--provider local|docker|url] [--root <dir>]
 
 Proves every snippet and runbook against the real PostgreSQL with the real pg_tviews:
   1. lint (no database): parse, references, safety, operations rules;
@@ -18,9 +19,10 @@ Uses the database of 'runbooks db up' when one is running, otherwise a throwaway
   --only <glob>      snippets and scenarios whose name matches (e.g. 'health/*')
   --changed          what differs from the base branch, plus what embeds or uses it
   --base <ref>       the base for --changed (default: origin/main, else main)
-  --report <file>    where to write the JSON report (default: ${path.relative(projectRoot, DEFAULT_REPORT)})
+  --report <file>    where to write the JSON report (default: reports/verify.json)
   --junit <file>     also write JUnit XML
   --provider <name>  local (default), docker or url (PGTV_DATABASE_URL)
+  --root <dir>       verify another folder laid out like this project (snippets/, content/, scenarios/)
 
 Exit codes: 0 all passed, 1 something failed, 2 usage or environment error.`;
 
@@ -36,12 +38,14 @@ export const verifyCommand: Command = {
       report: { type: 'string' },
       junit: { type: 'string' },
       provider: { type: 'string' },
+      root: { type: 'string' },
     });
     if (values.only && values.changed) throw new UsageError('--only and --changed cannot be combined');
     if (values.base && !values.changed) throw new UsageError('--base only makes sense with --changed');
     const provider = values.provider ?? process.env.PGTV_PROVIDER;
     if (provider && !PROVIDER_NAMES.includes(provider as ProviderName)) throw new UsageError(`unknown provider '${provider}'`);
     const report = await verify({
+      root: values.root ? path.resolve(values.root) : undefined,
       only: values.only,
       changed: values.changed,
       base: values.base,
@@ -54,7 +58,7 @@ export const verifyCommand: Command = {
     console.error(
       `\nsnippets: ${snippets.passed} passed, ${snippets.failed} failed; scenarios: ${scenarios.passed} passed, ${scenarios.failed} failed` +
         `${report.problems.length ? `; ${report.problems.length} other problem(s)` : ''} — ${(durationMs / 1000).toFixed(1)} s` +
-        `\nPostgreSQL ${report.environment.postgres}, pg_tviews ${report.environment.pgTviews} (${report.environment.provider}); report: ${path.relative(process.cwd(), values.report ?? DEFAULT_REPORT)}`,
+        `\nPostgreSQL ${report.environment.postgres}, pg_tviews ${report.environment.pgTviews} (${report.environment.provider}); report: ${path.relative(process.cwd(), values.report ?? path.join(values.root ?? projectRoot, 'reports', 'verify.json'))}`,
     );
     return failed === 0 ? EXIT_OK : EXIT_FAILURE;
   },
