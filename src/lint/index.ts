@@ -4,6 +4,7 @@ import type { ApiSnapshot } from '../api/snapshot.ts';
 import { EnvironmentError } from '../cli/command.ts';
 import { findSnippetFiles, loadSnippet, snippetName, type Snippet } from '../snippets/snippet.ts';
 import { indexSnapshot } from './api/catalog.ts';
+import { embeddedPsqlText } from './bash/embedded-sql.ts';
 import { compareDiagnostics, type Diagnostic, type Finding } from './diagnostic.ts';
 import type { FindingFor, LintContext, LintRule, LintSubject } from './rule.ts';
 import { lintRules } from './rules/index.ts';
@@ -24,8 +25,10 @@ export { extractSnippetReferences, type RunbookReference } from './runbook-refer
 
 /** Runs every rule over the snippets. A rule that fails internally yields an `internal-error` diagnostic; the others go on. */
 export async function lintSnippets(snippets: Snippet[], context: LintContext, rules: readonly LintRule[] = lintRules): Promise<Diagnostic[]> {
-  await loadSqlParser(snippets.filter((s) => s.language === 'sql').map((s) => s.text));
-  const subjects: LintSubject[] = snippets.map((snippet) => ({ snippet, sql: snippet.language === 'sql' ? analyzeSql(snippet.text) : undefined }));
+  // SQL snippets are SQL; bash snippets are linted for the SQL they hand to psql.
+  const sqlTexts = snippets.map((snippet) => (snippet.language === 'sql' ? snippet.text : embeddedPsqlText(snippet.text)));
+  await loadSqlParser(sqlTexts.filter((text): text is string => text !== undefined));
+  const subjects: LintSubject[] = snippets.map((snippet, i) => ({ snippet, sql: sqlTexts[i] === undefined ? undefined : analyzeSql(sqlTexts[i]) }));
   const diagnostics: Diagnostic[] = [];
   const emit = (rule: LintRule, file: string, finding: Finding) =>
     diagnostics.push({

@@ -12,7 +12,10 @@ import type { RunbookReference } from './runbook-references.ts';
 
 export interface LintSubject {
   snippet: Snippet;
-  /** The parsed SQL (sql snippets only), computed once and shared by every rule. */
+  /**
+   * The parsed SQL, computed once and shared by every rule: a .sql snippet's text, or the SQL
+   * a bash snippet hands to psql (laid out at its positions in the script).
+   */
   sql?: SqlAnalysis;
 }
 

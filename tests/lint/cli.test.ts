@@ -4,14 +4,18 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpusRoot } from './helpers.ts';
 
-/** `runbooks lint` and `runbooks new` as a person runs them: output lines and exit codes. */
+/**
+ * `runbooks lint` and `runbooks new` as a person runs them: output lines and exit codes. Each
+ * test starts Node; on a loaded two-core machine that alone can take seconds, hence the timeout.
+ */
+const SPAWNING = { timeout: 60_000 };
 
 function runbooks(...args: string[]) {
   const result = spawnSync(process.execPath, ['scripts/runbooks.ts', ...args], { encoding: 'utf8', cwd: path.resolve(corpusRoot, '../../..') });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('runbooks lint', () => {
+describe('runbooks lint', SPAWNING, () => {
   it('exits 0 on clean snippets and prints a summary', () => {
     const { code, stdout, stderr } = runbooks('lint', path.join(corpusRoot, 'snippets', 'good'));
     expect(stdout).toBe('');
@@ -41,7 +45,7 @@ describe('runbooks lint', () => {
   });
 });
 
-describe('runbooks new', () => {
+describe('runbooks new', SPAWNING, () => {
   it('exits 2 with a clear message for a bad name, writing nothing', () => {
     const { code, stderr } = runbooks('new', 'snippet', 'NotKebab');
     expect(code).toBe(2);

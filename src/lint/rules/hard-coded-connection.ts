@@ -77,6 +77,6 @@ export const hardCodedConnectionRule: LintRule = {
   hint: "leave connection settings to the environment (PGHOST, PGDATABASE, ~/.pgpass); use current_database() or a parameter for names",
   severity: 'error',
   check(subject) {
-    return subject.snippet.language === 'bash' ? bashFindings(subject) : subject.sql ? sqlFindings(subject) : [];
+    return [...(subject.snippet.language === 'bash' ? bashFindings(subject) : []), ...(subject.sql ? sqlFindings(subject) : [])];
   },
 };

@@ -53,6 +53,8 @@ export const unquotedParameterRule: LintRule = {
   hint: "write :'name' for a value or :\"name\" for an identifier so psql quotes it",
   severity: 'error',
   check({ snippet, sql }) {
+    // A bash snippet's parameters are its command-line options, not psql variables.
+    if (snippet.language !== 'sql') return [];
     const params = snippet.header?.params ?? {};
     return (sql?.scan.variables ?? [])
       // In a meta-command (\echo :entity) raw text is what the author wants to print.
@@ -71,7 +73,7 @@ export const parameterDeclarationRule: LintRule = {
   hint: "declare each :'name' / :\"name\" under params with kind literal (for :'name') or identifier (for :\"name\")",
   severity: 'error',
   check({ snippet, sql }: LintSubject) {
-    if (!sql || !snippet.header) return [];
+    if (!sql || !snippet.header || snippet.language !== 'sql') return [];
     const params = snippet.header.params;
     const set = variablesSetByScript(sql);
     const findings: Finding[] = [];
