@@ -1,12 +1,14 @@
-import { readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unified } from '@astrojs/markdown-remark';
 import starlight from '@astrojs/starlight';
 import type { AstroUserConfig } from 'astro';
-import { categoryLabel, isCategoryFolder } from './content/categories.ts';
+import { contentFiles } from './check/check-site.ts';
+import { categoryLabel } from './content/categories.ts';
+import { parsePage } from './content/parse-page.ts';
 import { runbooksSite } from './integration.ts';
-import { projectPaths } from './project.ts';
+import { projectPaths, type ProjectPaths } from './project.ts';
 
 /**
  * The Astro configuration of a runbook site rooted at `root` (the repository, or a test
@@ -32,7 +34,7 @@ export function runbooksSiteConfig({ root }: { root: string }): AstroUserConfig 
       starlight({
         title: 'pg_tviews runbooks',
         description: 'Verified operations runbooks for pg_tviews: every command on these pages ran against the real extension.',
-        sidebar: sidebar(paths.contentDir),
+        sidebar: sidebar(paths),
         customCss: [here('./styles/runbooks.css')],
         components: {
           MarkdownContent: here('./components/MarkdownContent.astro'),
@@ -49,23 +51,25 @@ export function runbooksSiteConfig({ root }: { root: string }): AstroUserConfig 
 
 type SidebarItems = NonNullable<Parameters<typeof starlight>[0]['sidebar']>;
 
-/** Home and report first, then one group per category folder that exists, then other pages. */
-function sidebar(contentDir: string): SidebarItems {
-  let entries: { name: string; isDirectory: () => boolean }[] = [];
-  try {
-    entries = readdirSync(contentDir, { withFileTypes: true });
-  } catch {
-    // No content yet: the home page and the report still build.
-  }
-  const categories = entries.filter((entry) => entry.isDirectory() && isCategoryFolder(entry.name)).map((entry) => entry.name).sort();
-  const otherPages = entries
-    .filter((entry) => !entry.isDirectory() && /^[^_].*\.mdx?$/.test(entry.name))
-    .map((entry) => entry.name.replace(/\.mdx?$/, ''))
-    .sort();
+/**
+ * Home first, then one group per category folder, then other pages, then the report.
+ * Items are listed by slug (Starlight's `autogenerate` only sees folders under
+ * src/content/docs), ordered by `sidebar.order`, then title. Read when Astro starts: restart
+ * `astro dev` after adding or renaming a page.
+ */
+function sidebar(paths: ProjectPaths): SidebarItems {
+  const pages = contentFiles(paths.contentDir).map((file) => {
+    const page = parsePage(readFileSync(file, 'utf8'), file, paths);
+    const order = (page.data?.sidebar as { order?: unknown } | undefined)?.order;
+    return { slug: page.contentPath, category: page.category, title: String(page.data?.title ?? page.contentPath), order: typeof order === 'number' ? order : Number.POSITIVE_INFINITY };
+  });
+  const sorted = (list: typeof pages) => [...list].sort((a, b) => a.order - b.order || a.title.localeCompare(b.title)).map(({ slug }) => ({ slug }));
+  const categories = [...new Set(pages.flatMap((page) => (page.category ? [page.category] : [])))].sort();
+  const others = pages.filter((page) => !page.category && !page.slug.includes('/') && page.slug !== 'index');
   return [
     { label: 'I have an incident', link: '/' },
-    ...categories.map((folder) => ({ label: categoryLabel(folder), items: [{ autogenerate: { directory: folder } }] })),
-    ...(otherPages.length > 0 ? [{ label: 'More', items: otherPages.map((slug) => ({ slug })) }] : []),
+    ...categories.map((category) => ({ label: categoryLabel(category), items: sorted(pages.filter((page) => page.category === category)) })),
+    ...(others.length > 0 ? [{ label: 'More', items: sorted(others) }] : []),
     { label: 'Verification report', link: '/report/' },
   ];
 }

@@ -26,6 +26,10 @@ export function checkPage(page: ParsedPage, paths: ProjectPaths, reportState: Re
   const add = (line: number, column: number, message: string) => problems.push({ file: page.relativeFile, line, column, message });
   const isRunbook = page.category !== undefined && !/(^|\/)index$/.test(page.contentPath);
 
+  // Lower-case kebab names keep a page's URL equal to its path, which links and the sidebar rely on.
+  if (!/^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/.test(page.contentPath)) {
+    add(1, 1, `name content files and folders in lower case with hyphens (e.g. 01-health-monitoring/tview-health-check.mdx), not "${page.contentPath}"`);
+  }
   if (page.contentPath === 'index') {
     add(1, 1, 'the home page is generated from the runbooks (symptom index and categories); remove content/index and put other pages under their own name');
   }

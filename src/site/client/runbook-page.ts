@@ -71,9 +71,12 @@ function enableCopy(root: ParentNode): void {
 }
 
 function start(): void {
-  for (const fieldset of document.querySelectorAll<HTMLFieldSetElement>('[data-parameters] fieldset')) {
+  for (const panel of document.querySelectorAll<HTMLElement>('[data-parameters]')) {
+    const fieldset = panel.querySelector('fieldset');
+    if (!fieldset) continue;
     fieldset.disabled = false;
     fieldset.addEventListener('input', () => fillIn(document));
+    for (const note of panel.querySelectorAll<HTMLElement>('[data-no-script]')) note.hidden = true;
   }
   // Browsers restore typed values on back/forward navigation: show them in the code too.
   fillIn(document);

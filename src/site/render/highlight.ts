@@ -7,7 +7,8 @@ import type { SnippetLanguage } from '../../snippets/snippet.ts';
  * CSS variables (`--shiki-light`, `--shiki-dark`) so that the site's theme switch picks them.
  */
 
-export const CODE_THEMES = { light: 'github-light', dark: 'github-dark' } as const;
+// The -default GitHub themes: their comments keep 4.5:1 contrast, the older github-dark's do not.
+export const CODE_THEMES = { light: 'github-light-default', dark: 'github-dark-default' } as const;
 const LANGUAGES: Record<SnippetLanguage, string> = { sql: 'sql', bash: 'shellscript' };
 
 let highlighter: Promise<Highlighter> | undefined;

@@ -6,8 +6,8 @@ import { parameterInputId } from './snippet-block.ts';
 /**
  * One input per parameter used on the page, placed before the first snippet. There is no
  * <form>: pressing Enter must not send the values anywhere, not even to this site's server.
- * The fieldset starts disabled; the page script enables it, so a reader without JavaScript
- * sees the parameters but is told to pass them with `psql -v` instead.
+ * The fieldset starts disabled; the page script enables it and hides the note that tells a
+ * reader without JavaScript to pass the values with `psql -v` instead.
  */
 
 export interface PageParameter {
@@ -23,9 +23,8 @@ export function renderParameterPanel(parameters: PageParameter[]): Element {
     element('p', { className: ['rb-params__hint'] }, [
       'Type a value to fill it into every snippet on this page, quoted the way psql quotes it. Values stay in this page: nothing is stored or sent.',
     ]),
-    element('noscript', {}, [
-      element('p', { className: ['rb-params__hint'] }, ['Filling in needs JavaScript. Without it, pass each value on the command line shown under each snippet (psql -v name=value).']),
-    ]),
+    // Shown until the page script hides it (not <noscript>: that stays hidden when only scripting is blocked).
+    element('p', { className: ['rb-params__hint'], dataNoScript: '' }, ['Filling in needs JavaScript. Without it, pass each value on the command line shown under each snippet (psql -v name=value).']),
     element('fieldset', { className: ['rb-params__fields'], disabled: true }, [
       element('legend', { className: ['sr-only'] }, ['Parameter values']),
       ...parameters.map(({ name, spec, usedBy }) =>

@@ -1,0 +1,75 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { serveStatic } from '../../scripts/serve.ts';
+
+/** Building fixture sites, serving them and driving Debian's Chromium, for the browser tests. */
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const FIXTURES = path.join(ROOT, 'tests/site/fixtures');
+export const RESULTS = path.join(ROOT, 'test-results');
+const ASTRO = path.join(ROOT, 'node_modules/astro/bin/astro.mjs');
+
+export interface AstroRun {
+  status: number | null;
+  output: string;
+  ms: number;
+}
+
+/** `astro build` of a fixture site, with the same Node that runs the tests. */
+export function buildFixture(name: string): AstroRun {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, [ASTRO, 'build', '--silent'], { cwd: path.join(FIXTURES, name), encoding: 'utf8', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+  return { status: result.status, output: `${result.stdout}\n${result.stderr}`, ms: performance.now() - started };
+}
+
+export async function serve(directory: string): Promise<{ origin: string; close: () => Promise<void> }> {
+  const server = serveStatic(directory);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** axe-core's source, injected into pages as a script. */
+export const axeSource: string = createRequire(import.meta.url)('axe-core').source;
+
+/**
+ * `astro dev` on a fixture, in its own process group so that stopping it stops its children.
+ * Resolves once the server answers.
+ */
+export async function startDevServer(name: string, port: number): Promise<{ origin: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [ASTRO, 'dev', '--port', String(port), '--host', '127.0.0.1'], {
+    cwd: path.join(FIXTURES, name),
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    process.kill(-child.pid!, 'SIGTERM');
+    await exited;
+  };
+  for (let attempt = 0; attempt < 120; attempt++) {
+    try {
+      const response = await fetch(`${origin}/`);
+      if (response.ok) return { origin, stop };
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null) throw new Error(`astro dev exited with ${child.exitCode}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await stop();
+  throw new Error('astro dev did not answer within 30 s');
+}
