@@ -1,6 +1,7 @@
 import type { ProviderName } from './provider.ts';
 import { AttachedServer, type VerificationServer } from './attached.ts';
 import { DatabaseServer } from './server.ts';
+import { isAlive } from './local/cluster.ts';
 import { runningServer } from './state.ts';
 
 /**
@@ -12,6 +13,10 @@ export async function acquireServer(options: { provider?: ProviderName; scale?: 
   const running = await runningServer();
   const provider = options.provider ?? 'local';
   const scale = options.scale ?? 1;
-  if (running && running.provider === provider && running.scale === scale) return new AttachedServer(running);
+  if (running && running.provider === provider && running.scale === scale) {
+    const borrowed = new AttachedServer(running);
+    for (const name of await borrowed.reapAbandoned(isAlive)) options.onLog?.(`dropped ${name}, left by a run that was killed`);
+    return borrowed;
+  }
   return DatabaseServer.start({ provider, scale, onLog: options.onLog });
 }

@@ -52,6 +52,26 @@ export class AttachedServer implements VerificationServer {
     this.#created.delete(name);
   }
 
+  /**
+   * Drops scratch databases of runs that died without cleaning up (killed with SIGKILL while
+   * borrowing this server): their names end in the creating process id, which is gone.
+   */
+  async reapAbandoned(isAlive: (pid: number) => boolean): Promise<string[]> {
+    const client = await this.#client();
+    const { rows } = await client.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE starts_with(datname, $1) AND NOT datistemplate`,
+      [this.info.databasePrefix],
+    );
+    const abandoned = rows
+      .map((r) => r.datname)
+      .filter((name) => {
+        const match = /_(\d+)_[0-9a-f]{6}$/.exec(name);
+        return match !== null && !isAlive(Number(match[1]));
+      });
+    for (const name of abandoned) await dropDatabase(client, name);
+    return abandoned;
+  }
+
   async close(): Promise<number> {
     for (const name of this.#created) await this.dropScratch(name).catch(() => undefined);
     await this.#admin?.end().catch(() => undefined);

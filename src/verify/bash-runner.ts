@@ -25,6 +25,8 @@ export interface BashRunOptions {
   databaseUrl: string;
   timeoutMs: number;
   applicationName: string;
+  /** Aborting kills the script's whole process group at once. */
+  signal?: AbortSignal;
 }
 
 export interface BashRun {
@@ -118,12 +120,14 @@ export async function runBashScript(file: string, options: BashRunOptions): Prom
       timedOut = true;
       killGroup();
     }, options.timeoutMs);
+    options.signal?.addEventListener('abort', killGroup, { once: true });
     const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
     const exitCode = await new Promise<number | null>((resolve) => {
       child.on('error', () => resolve(null));
       child.on('exit', (code) => resolve(code));
     });
     clearTimeout(guard);
+    options.signal?.removeEventListener('abort', killGroup);
     // Background children the script left running go with it; then their pipes close.
     killGroup();
     await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);

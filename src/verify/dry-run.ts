@@ -24,6 +24,7 @@ export interface DryRunContext {
   /** A clone every read-only snippet may share: nothing it does can change it. */
   sharedDatabase: string;
   runId: string;
+  signal?: AbortSignal;
 }
 
 export interface DryRunOutcome {
@@ -73,12 +74,13 @@ export async function dryRunSnippet(snippet: Snippet, derived: DerivedSafety | u
         wrap: WRAPPING[isolation as Exclude<Isolation, 'sandbox'>],
         timeoutMs,
         applicationName,
+        signal: context.signal,
       });
       observed = { results: run.results, text: run.transcript, error: run.error?.message };
       errorLine = run.error?.line ?? 1;
     } else {
       const args = [...(header.verifyArgs ?? []), ...Object.entries(params).flatMap(([name, value]) => [`--${name.replaceAll('_', '-')}`, value])];
-      const run = await runBashScript(snippet.file, { args, databaseUrl: context.server.url(database), timeoutMs, applicationName });
+      const run = await runBashScript(snippet.file, { args, databaseUrl: context.server.url(database), timeoutMs, applicationName, signal: context.signal });
       const text = [run.stdout, run.stderr].filter(Boolean).join('\n');
       observed = { results: [], text, exitCode: run.timedOut ? null : run.exitCode, error: run.timedOut ? `timed out after ${timeoutMs} ms: the whole process group was killed` : run.stderr.trim().split('\n').at(-1) || undefined };
       extraChecks = run.stubCalls.length

@@ -24,6 +24,8 @@ export interface PsqlRunOptions {
   timeoutMs: number;
   /** Tags the backend so that a run killed for its timeout can be found and terminated. */
   applicationName: string;
+  /** Aborting kills psql at once (Ctrl-C of the whole verification). */
+  signal?: AbortSignal;
 }
 
 export interface UnitOutput {
@@ -142,6 +144,8 @@ export async function runPsqlScript(source: string, options: PsqlRunOptions): Pr
     timedOut = true;
     child.kill('SIGKILL');
   }, options.timeoutMs + 5000);
+  const abort = () => child.kill('SIGKILL');
+  options.signal?.addEventListener('abort', abort, { once: true });
   const exitCode = await new Promise<number | null>((resolve) => {
     child.on('error', (error) => {
       stderr += `psql:<stdin>:0: error: could not run psql: ${error.message}\n`;
@@ -150,6 +154,7 @@ export async function runPsqlScript(source: string, options: PsqlRunOptions): Pr
     child.on('close', (code) => resolve(code));
   });
   clearTimeout(guard);
+  options.signal?.removeEventListener('abort', abort);
 
   const outputs: UnitOutput[] = [];
   const parts = stdout.split(new RegExp(`^${marker}`, 'm'));

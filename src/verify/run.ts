@@ -33,14 +33,18 @@ export interface VerifyOptions {
   server?: VerificationServer;
   concurrency?: number;
   progress?: (line: string) => void;
+  /** Aborting stops the run: running snippets are killed, everything created is removed, and verify throws InterruptedError. */
+  signal?: AbortSignal;
 }
 
+export class InterruptedError extends Error {}
+
 /** Runs `work` over `items` with at most `limit` at a time, keeping the order of results. */
-export async function mapPool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapPool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>, signal?: AbortSignal): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
+    while (next < items.length && !signal?.aborted) {
       const index = next++;
       results[index] = await work(items[index]);
     }
@@ -170,20 +174,21 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
       progress(`[${String(done).padStart(String(total).length)}/${total}] ${symbol(status)} ${kind} ${name} (${Math.round(ms)} ms)`);
       if (error) progress(`      ${error.file}:${error.line ?? 1}${error.column ? `:${error.column}` : ''}  ${error.rule ?? 'error'}  ${error.message.split('\n')[0]}`);
     };
-    const context: DryRunContext = { server, sharedDatabase, runId };
+    const context: DryRunContext = { server, sharedDatabase, runId, signal: options.signal };
     const byName = new Map(snippets.map((s) => [s.name, s]));
     const diagnosticsByFile = Map.groupBy(diagnostics, (d) => d.file);
     snippetEntries = await mapPool(chosenSnippets, concurrency, async (snippet) => {
       const entry = await verifySnippet(snippet, diagnosticsByFile.get(snippet.relativeFile) ?? [], context);
       report('snippet', entry.name, entry.status, entry.durationMs, entry.error);
       return entry;
-    });
+    }, options.signal);
     scenarioEntries = await mapPool(chosenScenarios, concurrency, async (file: ScenarioFile) => {
-      const entry = await runScenario(file, server!, byName, runId);
+      const entry = await runScenario(file, server!, byName, runId, options.signal);
       report('scenario', entry.name, entry.status, entry.durationMs, entry.error);
       return entry;
-    });
+    }, options.signal);
     await server.dropScratch(sharedDatabase);
+    if (options.signal?.aborted) throw new InterruptedError('interrupted: nothing was written, and every database this run created is gone');
   } finally {
     if (!options.server) await server?.close();
   }

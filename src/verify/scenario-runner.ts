@@ -59,6 +59,7 @@ export async function runScenario(
   server: VerificationServer,
   snippets: Map<string, Snippet>,
   runId: string,
+  signal?: AbortSignal,
 ): Promise<ScenarioEntry> {
   const started = performance.now();
   const steps: ScenarioEntry['steps'] = [];
@@ -108,11 +109,11 @@ export async function runScenario(
         const timeoutMs = durationMs(snippet.header.timeout);
         let result: SnippetResult;
         if (snippet.language === 'sql') {
-          const run = await runPsqlScript(snippet.text, { databaseUrl, params: values, wrap: 'none', timeoutMs, applicationName });
+          const run = await runPsqlScript(snippet.text, { databaseUrl, params: values, wrap: 'none', timeoutMs, applicationName, signal });
           result = { results: run.results, rows: rowsAsObjects(run.results.at(-1)), output: run.transcript, error: run.error?.message };
         } else {
           const args = [...(snippet.header.verifyArgs ?? []), ...Object.entries(values).flatMap(([k, v]) => [`--${k.replaceAll('_', '-')}`, v])];
-          const run = await runBashScript(snippet.file, { args, databaseUrl, timeoutMs, applicationName });
+          const run = await runBashScript(snippet.file, { args, databaseUrl, timeoutMs, applicationName, signal });
           result = {
             results: [], rows: [], output: [run.stdout, run.stderr].filter(Boolean).join('\n'), exitCode: run.exitCode, stubCalls: run.stubCalls,
             error: run.exitCode === 0 ? undefined : `exit status ${run.exitCode}${run.timedOut ? ' (timed out)' : ''}: ${run.stderr.trim().split('\n').at(-1) ?? ''}`,
@@ -138,6 +139,7 @@ export async function runScenario(
     await Promise.race([
       definition.run(context),
       new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`scenario timed out after ${limit} ms`)), limit))),
+      new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new Error('interrupted')), { once: true })),
     ]).finally(() => clearTimeout(timer));
   } catch (error) {
     failure = error;

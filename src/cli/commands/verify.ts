@@ -1,8 +1,11 @@
 import path from 'node:path';
 import { projectRoot } from '../../config/paths.ts';
 import { PROVIDER_NAMES, type ProviderName } from '../../db/provider.ts';
-import { verify } from '../../verify/run.ts';
+import { InterruptedError, verify } from '../../verify/run.ts';
 import { type Command, EXIT_FAILURE, EXIT_OK, parseOptions, UsageError } from '../command.ts';
+
+/** The shell's convention for a command ended by Ctrl-C. */
+const EXIT_INTERRUPTED = 130;
 
 const HELP = `usage: runbooks verify [--only <glob>] [--changed [--base <ref>]] [--report <file>] [--junit <file>]
                        [--provider local|docker|url] [--root <dir>]
@@ -44,7 +47,11 @@ export const verifyCommand: Command = {
     if (values.base && !values.changed) throw new UsageError('--base only makes sense with --changed');
     const provider = values.provider ?? process.env.PGTV_PROVIDER;
     if (provider && !PROVIDER_NAMES.includes(provider as ProviderName)) throw new UsageError(`unknown provider '${provider}'`);
-    const report = await verify({
+    const interrupted = new AbortController();
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => interrupted.abort());
+    let report;
+    try {
+      report = await verify({
       root: values.root ? path.resolve(values.root) : undefined,
       only: values.only,
       changed: values.changed,
@@ -52,7 +59,13 @@ export const verifyCommand: Command = {
       reportFile: values.report ? path.resolve(values.report) : undefined,
       junitFile: values.junit,
       provider: provider as ProviderName | undefined,
-    });
+      signal: interrupted.signal,
+      });
+    } catch (error) {
+      if (!(error instanceof InterruptedError)) throw error;
+      console.error(`\n${error.message}`);
+      return EXIT_INTERRUPTED;
+    }
     const { snippets, scenarios, durationMs } = report.summary;
     const failed = snippets.failed + scenarios.failed + report.problems.length;
     console.error(
