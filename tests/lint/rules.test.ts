@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { apiColumnRule } from '../../src/lint/rules/api-column.ts';
 import { apiFunctionRule } from '../../src/lint/rules/api-function.ts';
 import { apiRelationRule } from '../../src/lint/rules/api-relation.ts';
+import { apiSchemaQualifiedRule } from '../../src/lint/rules/api-schema-qualified.ts';
 import { apiTriggerNameRule } from '../../src/lint/rules/api-trigger-name.ts';
 import { createIndexConcurrentlyRule } from '../../src/lint/rules/create-index-concurrently.ts';
 import { hardCodedConnectionRule } from '../../src/lint/rules/hard-coded-connection.ts';
@@ -124,6 +125,22 @@ describe('api-column', () => {
       [lineOf(body, 'UPDATE'), 'tviews.pg_tview_meta has no column refresh_priority'],
     ]);
     expect(found[0].column).toBe(8);
+  });
+});
+
+describe('api-schema-qualified', () => {
+  it('passes qualified names, and unqualified ones after the snippet puts tviews on the search_path', async () => {
+    expect(await lintSql('SELECT * FROM tviews.pg_tviews_health_check();\nSELECT * FROM tviews.pg_tview_meta;', apiSchemaQualifiedRule)).toEqual([]);
+    expect(await lintSql("SET search_path = public, tviews;\nSELECT * FROM pg_tviews_health_check();", apiSchemaQualifiedRule)).toEqual([]);
+    expect(await lintSql("SELECT set_config('search_path', 'public, tviews', false);\nSELECT * FROM pg_tview_meta;", apiSchemaQualifiedRule)).toEqual([]);
+  });
+  it('reports unqualified functions and relations that exist (unknown ones are api-function\'s)', async () => {
+    const body = 'SELECT * FROM pg_tviews_health_check();\nSELECT entity FROM pg_tview_meta;\nSELECT pg_tviews_no_such();';
+    const found = await lintSql(body, apiSchemaQualifiedRule);
+    expect(found.map((d) => [d.line, d.column, d.message])).toEqual([
+      [lineOf(body, 'SELECT *'), 15, 'pg_tviews_health_check() is in schema tviews, which is not on the default search_path: write tviews.pg_tviews_health_check()'],
+      [lineOf(body, 'SELECT entity'), 20, 'pg_tview_meta is in schema tviews, which is not on the default search_path: write tviews.pg_tview_meta'],
+    ]);
   });
 });
 

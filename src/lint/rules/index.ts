@@ -2,6 +2,7 @@ import type { LintRule } from '../rule.ts';
 import { apiColumnRule } from './api-column.ts';
 import { apiFunctionRule } from './api-function.ts';
 import { apiRelationRule } from './api-relation.ts';
+import { apiSchemaQualifiedRule } from './api-schema-qualified.ts';
 import { apiTriggerNameRule } from './api-trigger-name.ts';
 import { bashSyntaxRule, shellcheckRule } from './bash.ts';
 import { createIndexConcurrentlyRule } from './create-index-concurrently.ts';
@@ -31,6 +32,7 @@ export const lintRules: readonly LintRule[] = [
   apiFunctionRule,
   apiRelationRule,
   apiColumnRule,
+  apiSchemaQualifiedRule,
   apiTriggerNameRule,
   safetyUnderstatedRule,
   truncateOrDropRule,
