@@ -7,7 +7,6 @@ import type { Snippet } from '../snippets/snippet.ts';
 import { runBashScript } from './bash-runner.ts';
 import { checkExpectations, type Observed } from './expectations.ts';
 import { runPsqlScript, type Wrapping } from './psql-runner.ts';
-import { sweepDatabase } from './sweep.ts';
 
 /**
  * Level 2: run one snippet against the real extension, isolated according to what it does.
@@ -87,7 +86,7 @@ export async function dryRunSnippet(snippet: Snippet, derived: DerivedSafety | u
         ? [{ name: 'recorded-effects', status: 'passed', message: run.stubCalls.map((c) => `${c.command} ${c.args.join(' ')}`.trim()).join('; ') }]
         : [];
     }
-    const swept = await sweepDatabase(context.server, database, applicationName);
+    const swept = await context.server.sweep(database, applicationName);
     const leftBehind: Check = swept.preparedTransactions.length
       ? { name: 'nothing-left-behind', status: 'failed', message: `left prepared transactions ${swept.preparedTransactions.join(', ')} (rolled back by the verifier)` }
       : { name: 'nothing-left-behind', status: 'passed' };
@@ -102,7 +101,7 @@ export async function dryRunSnippet(snippet: Snippet, derived: DerivedSafety | u
     };
   } finally {
     if (ownDatabase) {
-      await sweepDatabase(context.server, ownDatabase).catch(() => undefined);
+      await context.server.sweep(ownDatabase).catch(() => undefined);
       await context.server.dropScratch(ownDatabase);
     }
   }

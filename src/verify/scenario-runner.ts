@@ -9,7 +9,6 @@ import type { Snippet } from '../snippets/snippet.ts';
 import { runBashScript } from './bash-runner.ts';
 import { runPsqlScript } from './psql-runner.ts';
 import { rowsAsObjects, type ScenarioContext, type ScenarioDefinition, type Session, type SnippetResult } from './scenario.ts';
-import { sweepDatabase } from './sweep.ts';
 
 export const SCENARIO_SUFFIX = '.scenario.ts';
 
@@ -145,7 +144,7 @@ export async function runScenario(
     failure = error;
   } finally {
     await Promise.all(sessions.map((s) => s.end().catch(() => undefined)));
-    await sweepDatabase(server, database).catch(() => undefined);
+    await server.sweep(database).catch(() => undefined);
     await server.dropScratch(database).catch(() => undefined);
   }
   return {
