@@ -12,6 +12,15 @@ export const FIXTURES = path.join(ROOT, 'tests/site/fixtures');
 export const RESULTS = path.join(ROOT, 'test-results');
 const ASTRO = path.join(ROOT, 'node_modules/astro/bin/astro.mjs');
 
+/**
+ * The environment for Astro child processes: without Vitest's variables (NODE_ENV=test,
+ * VITEST…), which make Astro's dev server behave as if it ran under a test runner.
+ */
+function astroEnvironment(): NodeJS.ProcessEnv {
+  const environment = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST') && key !== 'NODE_ENV' && key !== 'TEST'));
+  return { ...environment, ASTRO_TELEMETRY_DISABLED: '1' };
+}
+
 export interface AstroRun {
   status: number | null;
   output: string;
@@ -21,7 +30,7 @@ export interface AstroRun {
 /** `astro build` of a fixture site, with the same Node that runs the tests. */
 export function buildFixture(name: string): AstroRun {
   const started = performance.now();
-  const result = spawnSync(process.execPath, [ASTRO, 'build', '--silent'], { cwd: path.join(FIXTURES, name), encoding: 'utf8', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+  const result = spawnSync(process.execPath, [ASTRO, 'build', '--silent'], { cwd: path.join(FIXTURES, name), encoding: 'utf8', env: astroEnvironment() });
   return { status: result.status, output: `${result.stdout}\n${result.stderr}`, ms: performance.now() - started };
 }
 
@@ -47,11 +56,11 @@ export const axeSource: string = createRequire(import.meta.url)('axe-core').sour
  * Resolves once the server answers.
  */
 export async function startDevServer(name: string, port: number): Promise<{ origin: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [ASTRO, 'dev', '--port', String(port), '--host', '127.0.0.1'], {
+  const child = spawn(process.execPath, [ASTRO, 'dev', '--port', String(port), '--host', '127.0.0.1', '--force'], {
     cwd: path.join(FIXTURES, name),
     detached: true,
-    stdio: 'ignore',
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', process.env.RUNBOOKS_DEV_LOG ? 'inherit' : 'ignore', process.env.RUNBOOKS_DEV_LOG ? 'inherit' : 'ignore'],
+    env: astroEnvironment(),
   });
   const origin = `http://127.0.0.1:${port}`;
   const stop = async () => {
