@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SAFETY_CLASSES, type SafetyClass } from './header.ts';
 import { findSnippetFiles, snippetName, type SnippetLanguage } from './snippet.ts';
-import { snippetNameProblem } from '../lint/rules/names.ts';
+import { snippetNameProblem } from '../lint/snippet-names.ts';
 
 /**
  * `runbooks new snippet`: a new snippet file with a header that passes the schema and a body

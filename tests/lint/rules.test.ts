@@ -8,7 +8,8 @@ import { createIndexConcurrentlyRule } from '../../src/lint/rules/create-index-c
 import { hardCodedConnectionRule } from '../../src/lint/rules/hard-coded-connection.ts';
 import { headerRule } from '../../src/lint/rules/header.ts';
 import { missingWhereRule } from '../../src/lint/rules/missing-where.ts';
-import { parameterDeclarationRule, unquotedParameterRule } from '../../src/lint/rules/parameters.ts';
+import { parameterDeclarationRule } from '../../src/lint/rules/parameter-declaration.ts';
+import { unquotedParameterRule } from '../../src/lint/rules/unquoted-parameter.ts';
 import { psqlMetaCommandRule } from '../../src/lint/rules/psql-meta-command.ts';
 import { safetyUnderstatedRule } from '../../src/lint/rules/safety-understated.ts';
 import { sqlSyntaxRule } from '../../src/lint/rules/sql-syntax.ts';

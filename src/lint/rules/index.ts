@@ -4,19 +4,23 @@ import { apiFunctionRule } from './api-function.ts';
 import { apiRelationRule } from './api-relation.ts';
 import { apiSchemaQualifiedRule } from './api-schema-qualified.ts';
 import { apiTriggerNameRule } from './api-trigger-name.ts';
-import { bashSyntaxRule, shellcheckRule } from './bash.ts';
+import { bashSyntaxRule } from './bash-syntax.ts';
 import { createIndexConcurrentlyRule } from './create-index-concurrently.ts';
+import { duplicateNameRule } from './duplicate-name.ts';
 import { hardCodedConnectionRule } from './hard-coded-connection.ts';
 import { headerRule } from './header.ts';
 import { missingWhereRule } from './missing-where.ts';
-import { duplicateNameRule, snippetNameRule } from './names.ts';
-import { parameterDeclarationRule, unquotedParameterRule } from './parameters.ts';
+import { parameterDeclarationRule } from './parameter-declaration.ts';
 import { psqlMetaCommandRule } from './psql-meta-command.ts';
-import { unresolvedReferenceRule, unusedSnippetRule } from './references.ts';
 import { safetyUnderstatedRule } from './safety-understated.ts';
+import { shellcheckRule } from './shellcheck.ts';
+import { snippetNameRule } from './snippet-name.ts';
 import { sqlSyntaxRule } from './sql-syntax.ts';
 import { terminateBackendRule } from './terminate-backend.ts';
 import { truncateOrDropRule } from './truncate-or-drop.ts';
+import { unquotedParameterRule } from './unquoted-parameter.ts';
+import { unresolvedReferenceRule } from './unresolved-reference.ts';
+import { unusedSnippetRule } from './unused-snippet.ts';
 
 /** Every lint rule, in the order `runbooks lint --rules` lists them. */
 export const lintRules: readonly LintRule[] = [
