@@ -3,13 +3,16 @@
  *   README.md                      index: symptoms, runbooks by category, scripts
  *   01-health-monitoring/<name>.md one file per runbook, snippets inlined
  *   scripts/<area>-<name>.sql|sh    every embedded snippet file, unchanged, runnable
+ *   scripts/<name>.sql|sh           snippets of the `scripts` area keep their own name, so
+ *                                   the plan's scripts/health-check.sql is found where it says
  * Commands in the Markdown run from the export folder (`psql … -f scripts/…`).
  */
 
 export const EXPORT_MARKER = '.runbooks-export';
 
 export function scriptFile(snippetName: string, language: 'sql' | 'bash'): string {
-  return `scripts/${snippetName.replaceAll('/', '-')}.${language === 'sql' ? 'sql' : 'sh'}`;
+  const base = snippetName.startsWith('scripts/') ? snippetName.slice('scripts/'.length) : snippetName;
+  return `scripts/${base.replaceAll('/', '-')}.${language === 'sql' ? 'sql' : 'sh'}`;
 }
 
 export function pageFile(contentPath: string): string {
