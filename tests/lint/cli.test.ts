@@ -41,7 +41,7 @@ describe('runbooks lint', SPAWNING, () => {
     const { code, stdout } = runbooks('lint', '--rules');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^api-function +a pg_tviews function that does not exist/m);
-    expect(stdout.trim().split('\n')).toHaveLength(22);
+    expect(stdout.trim().split('\n')).toHaveLength(23);
   });
 });
 

@@ -5,6 +5,7 @@ import { apiRelationRule } from '../../src/lint/rules/api-relation.ts';
 import { apiSchemaQualifiedRule } from '../../src/lint/rules/api-schema-qualified.ts';
 import { apiTriggerNameRule } from '../../src/lint/rules/api-trigger-name.ts';
 import { createIndexConcurrentlyRule } from '../../src/lint/rules/create-index-concurrently.ts';
+import { expectColumnsRule } from '../../src/lint/rules/expect-columns.ts';
 import { hardCodedConnectionRule } from '../../src/lint/rules/hard-coded-connection.ts';
 import { headerRule } from '../../src/lint/rules/header.ts';
 import { missingWhereRule } from '../../src/lint/rules/missing-where.ts';
@@ -30,6 +31,24 @@ describe('header', () => {
     expect(bad).toHaveLength(1);
     expect(bad[0].line).toBe(4);
     expect(bad[0].message).toContain("'safety'");
+  });
+});
+
+describe('expect-columns', () => {
+  const expecting = (columns: string) => ({ extra: ['expect:', `  columns: [${columns}]`] });
+  it('passes when the last SELECT returns the expected names, or when they cannot be known', async () => {
+    expect(await lintSql('SELECT entity, count(*), created_at::date, 1 AS one FROM tviews.pg_tview_meta GROUP BY 1, 3;', expectColumnsRule, expecting('entity, count, created_at, one'))).toEqual([]);
+    expect(await lintSql('SELECT * FROM tviews.pg_tviews_health_check();', expectColumnsRule, expecting('status, component, message, severity'))).toEqual([]);
+    expect(await lintSql('SELECT a + b FROM t;', expectColumnsRule, expecting('anything'))).toEqual([]);
+    expect(await lintSql('SELECT * FROM tb_post;', expectColumnsRule, expecting('anything'))).toEqual([]);
+  });
+  it('reports a header that cannot match, at the last SELECT', async () => {
+    const body = 'SELECT 1;\nSELECT status, message FROM tviews.pg_tviews_health_check();';
+    const [d] = await lintSql(body, expectColumnsRule, expecting('status, severity'));
+    expect(d.line).toBe(lineOf(body, 'SELECT status', expecting('status, severity')));
+    expect(d.message).toBe('the last SELECT returns columns [status, message] but the header expects [status, severity]');
+    const [star] = await lintSql('SELECT * FROM tviews.pg_tview_reads;', expectColumnsRule, expecting('entity'));
+    expect(star.message).toContain('[entity, relid]');
   });
 });
 

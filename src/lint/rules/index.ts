@@ -7,6 +7,7 @@ import { apiTriggerNameRule } from './api-trigger-name.ts';
 import { bashSyntaxRule } from './bash-syntax.ts';
 import { createIndexConcurrentlyRule } from './create-index-concurrently.ts';
 import { duplicateNameRule } from './duplicate-name.ts';
+import { expectColumnsRule } from './expect-columns.ts';
 import { hardCodedConnectionRule } from './hard-coded-connection.ts';
 import { headerRule } from './header.ts';
 import { missingWhereRule } from './missing-where.ts';
@@ -25,6 +26,7 @@ import { unusedSnippetRule } from './unused-snippet.ts';
 /** Every lint rule, in the order `runbooks lint --rules` lists them. */
 export const lintRules: readonly LintRule[] = [
   headerRule,
+  expectColumnsRule,
   snippetNameRule,
   duplicateNameRule,
   unresolvedReferenceRule,
