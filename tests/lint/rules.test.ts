@@ -133,6 +133,7 @@ describe('api-column', () => {
       'SELECT status AS s FROM pg_tviews_health_check() ORDER BY s;',
       'SELECT q.backend_pid FROM tviews.pg_tviews_queue_realtime q JOIN pg_stat_activity a ON a.pid = q.backend_pid WHERE a.state = \'active\';',
       'SELECT x FROM (SELECT entity AS x FROM tviews.pg_tview_meta) s;',
+      'SELECT name, (SELECT count(*) FROM tviews.pg_tview_helpers WHERE helper_name = name) FROM tviews.registry;',
     ].join('\n');
     expect(await lintSql(body, apiColumnRule, { params: ['entity: {kind: literal, description: the entity, value: post}'] })).toEqual([]);
   });
@@ -223,6 +224,7 @@ describe('terminate-backend', () => {
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend' AND state = 'idle in transaction';",
       "SELECT pg_cancel_backend(:'pid');",
       "SELECT pg_cancel_backend(:'pid'::int);",
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = :'pid'::int;",
     ].join('\n');
     expect(await lintSql(body, terminateBackendRule, { safety: 'destructive', params: ['pid: {kind: literal, description: the pid, value: "1"}'] })).toEqual([]);
   });

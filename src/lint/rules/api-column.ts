@@ -155,8 +155,11 @@ class ColumnChecker {
     const column = parts.at(-1)!;
     if (parts.length === 1) {
       if (this.statement.origin !== 'script' || outputNames.has(column) || this.rawStandIns.has(column) || scope.length === 0) return;
-      if (!scope.every((item) => item.columns)) return;
-      if (scope.some((item) => item.columns!.includes(column))) return;
+      // A bare name may also belong to an enclosing query (a correlated subquery): it is
+      // known to be wrong only when no level in reach has it and every level's columns are known.
+      const reach = [scope, ...outer].flat();
+      if (reach.some((item) => item.columns?.includes(column))) return;
+      if (!reach.every((item) => item.columns)) return;
       const { line, column: col } = this.statement.at(f.location);
       const all = scope.flatMap((item) => item.columns!);
       const labels = scope.map((item) => item.label).join(', ');

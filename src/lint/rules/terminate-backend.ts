@@ -23,8 +23,22 @@ function guardsIn(root: unknown): Guards {
   walk(root, ({ type, fields }) => {
     if (type === 'FuncCall' && nameParts(fields.funcname).at(-1) === 'pg_backend_pid') guards.ownPid = true;
     if (type === 'ColumnRef' && nameParts(fields.fields).at(-1) === 'backend_type') guards.clientsOnly = true;
+    // `WHERE pid = :'pid'`: the reader picked the session; that choice is the guard.
+    if (type === 'A_Expr' && nameParts(fields.name).join() === '=' && comparesPidWithParameter(fields.lexpr, fields.rexpr)) {
+      guards.ownPid = guards.clientsOnly = true;
+    }
   });
   return guards;
+}
+
+function comparesPidWithParameter(left: unknown, right: unknown): boolean {
+  const isPid = (value: unknown) => asNode(value)?.type === 'ColumnRef' && nameParts(asNode(value)!.fields.fields).at(-1) === 'pid';
+  const isParameter = (value: unknown) => {
+    const node = asNode(value);
+    const constant = node?.type === 'TypeCast' ? node.fields.arg : value;
+    return isParameterText(stringConstant(constant) ?? '');
+  };
+  return (isPid(left) && isParameter(right)) || (isPid(right) && isParameter(left));
 }
 
 /** The WHERE clause of the nearest enclosing SELECT (or UPDATE/DELETE) of a call. */
