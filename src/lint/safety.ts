@@ -286,7 +286,9 @@ export function deriveSafetyFromSql(analysis: SqlAnalysis): DerivedSafety {
   return summarize(reasons);
 }
 
-function summarize(reasons: SafetyReason[]): DerivedSafety {
+function summarize(all: SafetyReason[]): DerivedSafety {
+  // Calls of functions that only read explain nothing about the class: keep what raises it.
+  const reasons = all.filter((r) => r.class !== 'read-only' || r.nonTransactional);
   const top = reasons.reduce<SafetyClass>((worst, r) => (RANK[r.class] > RANK[worst] ? r.class : worst), 'read-only');
   return { class: top, nonTransactional: reasons.some((r) => r.nonTransactional), reasons };
 }
