@@ -44,6 +44,8 @@ export function runbooksSiteConfig({ root }: { root: string }): AstroUserConfig 
         markdown: { processedDirs: [paths.contentDir] },
         tableOfContents: { minHeadingLevel: 2, maxHeadingLevel: 3 },
         pagefind: true,
+        // src/site/pages/404.astro points a lost reader back to the symptom index.
+        disable404Route: true,
       }),
     ],
   };

@@ -1,4 +1,4 @@
-import { docsSchema } from '@astrojs/starlight/schema';
+import { docsSchema, i18nSchema } from '@astrojs/starlight/schema';
 import { glob } from 'astro/loaders';
 import { defineCollection } from 'astro:content';
 import { pageFrontmatterExtension } from './content/runbook-frontmatter.ts';
@@ -13,4 +13,7 @@ export const collections = {
     loader: glob({ base: './content', pattern: '**/[^_]*.{md,mdx}' }),
     schema: docsSchema({ extend: pageFrontmatterExtension }),
   }),
+  // The site is English only and keeps Starlight's own UI strings: one empty entry, so that
+  // Starlight finds the collection it asks for and the build does not warn about it.
+  i18n: defineCollection({ loader: () => [{ id: 'en' }], schema: i18nSchema() }),
 };

@@ -16,7 +16,7 @@ import { axeSource, buildFixture, FIXTURES, launchChromium, RESULTS, serve } fro
 const SITE = path.join(FIXTURES, 'verified');
 const RUNBOOK = '/01-health-monitoring/tview-health-check/';
 const INCIDENT = '/04-incident-response/stuck-prepared-transaction/';
-const PAGES = ['/', RUNBOOK, INCIDENT, '/about/', '/report/'];
+const PAGES = ['/', RUNBOOK, INCIDENT, '/about/', '/report/', '/404.html'];
 const HOSTILE = 'post"; DROP TABLE tb_user; --';
 
 let browser: Browser;
@@ -92,6 +92,16 @@ describe('finding the runbook', () => {
     expect(await result.textContent()).toBe('A prepared transaction will not go away');
     await result.click();
     await page.waitForURL(new RegExp(INCIDENT));
+    await context.close();
+  });
+
+  it('answers an unknown address with 404 and a way back to the symptom index', async () => {
+    const { context, page } = await newPage();
+    const response = await page.goto(`${origin}/01-health-monitoring/renamed-runbook/`);
+    expect(response?.status()).toBe(404);
+    expect(await page.locator('h1').textContent()).toBe('Page not found');
+    await page.locator('main').getByRole('link', { name: 'I have an incident' }).click();
+    await page.waitForURL(`${origin}/`);
     await context.close();
   });
 });
@@ -278,6 +288,6 @@ describe('every page visited', () => {
     for (const path of [...PAGES, '/no-such-page/']) await page.goto(`${origin}${path}`, { waitUntil: 'networkidle' });
     await context.close();
     // The 404 page's own response is expected; anything else is a problem.
-    expect(troubles.filter((trouble) => !/no-such-page\/: console: Failed to load resource: the server responded with a status of 404/.test(trouble))).toEqual([]);
+    expect(troubles.filter((trouble) => !/(no-such-page|renamed-runbook)\/: console: Failed to load resource: the server responded with a status of 404/.test(trouble))).toEqual([]);
   });
 });
