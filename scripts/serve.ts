@@ -4,7 +4,7 @@
 // `npm start` and by the browser tests. No caching headers, no compression, no logging of
 // query strings: nothing a runbook page needs from a server.
 //   node scripts/serve.ts [--dir dist] [--port 4321] [--host 127.0.0.1]
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
@@ -80,6 +80,10 @@ export function serveStatic(directory: string): Server {
 
 if (import.meta.main) {
   const { values } = parseArgs({ options: { dir: { type: 'string', default: 'dist' }, port: { type: 'string', default: process.env.PORT ?? '4321' }, host: { type: 'string', default: '127.0.0.1' } } });
+  if (!existsSync(path.join(values.dir, 'index.html'))) {
+    console.error(`no built site in ${path.resolve(values.dir)}: run npm run build (or npm run site:build) first`);
+    process.exit(2);
+  }
   const server = serveStatic(values.dir);
   server.listen(Number(values.port), values.host, () => {
     console.log(`serving ${path.resolve(values.dir)} at http://${values.host}:${values.port}/ (Ctrl-C stops)`);
