@@ -198,7 +198,9 @@ export function statementReasons(statement: ParsedStatement): SafetyReason[] {
   } else if (type === 'TruncateStmt') {
     add(here, { class: 'destructive', why: 'TRUNCATE removes every row' }, 'truncate');
   } else if (DROP_STATEMENTS.has(type)) {
-    add(here, { class: 'destructive', why: `${type === 'DropdbStmt' ? 'DROP DATABASE' : 'DROP'} removes objects and their data` }, 'drop', type === 'DropdbStmt' || type === 'DropTableSpaceStmt');
+    const outsideTransaction = type === 'DropdbStmt' || type === 'DropTableSpaceStmt' || Boolean(fields.concurrent);
+    const what = type === 'DropdbStmt' ? 'DROP DATABASE' : fields.concurrent ? 'DROP INDEX CONCURRENTLY (which cannot run in a transaction block)' : 'DROP';
+    add(here, { class: 'destructive', why: `${what} removes objects and their data` }, 'drop', outsideTransaction);
   } else if (type === 'AlterTableStmt') {
     for (const command of fields.cmds ?? []) {
       const subtype: string = asNode(command)?.fields.subtype ?? '';

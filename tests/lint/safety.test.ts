@@ -24,6 +24,7 @@ describe('deriveSafety', () => {
     ['DELETE FROM tb_post;', 'destructive', false],
     ['TRUNCATE tv_post;', 'destructive', false],
     ['DROP TABLE tv_post;', 'destructive', false],
+    ['DROP INDEX CONCURRENTLY IF EXISTS i;', 'destructive', true],
     ["SELECT tviews.pg_tviews_drop('post');", 'destructive', false],
     ['SELECT tviews.pg_tviews_suspend_triggers();', 'destructive', false],
     ['ALTER TABLE tb_post DISABLE TRIGGER ALL;', 'destructive', false],
