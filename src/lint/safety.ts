@@ -212,8 +212,10 @@ export function statementReasons(statement: ParsedStatement): SafetyReason[] {
     add(here, { class: 'writes', why: fields.concurrent ? 'CREATE INDEX CONCURRENTLY cannot run in a transaction block' : 'CREATE INDEX builds an index' }, 'ddl', Boolean(fields.concurrent));
   } else if (type === 'ReindexStmt') {
     const concurrently = (fields.params ?? []).some((p: unknown) => asNode(p)?.fields.defname === 'concurrently');
-    const wide = fields.kind === 'REINDEX_OBJECT_DATABASE' || fields.kind === 'REINDEX_OBJECT_SYSTEM';
-    add(here, { class: 'writes', why: concurrently || wide ? 'REINDEX CONCURRENTLY / DATABASE / SYSTEM cannot run in a transaction block' : 'REINDEX rebuilds indexes' }, 'maintenance', concurrently || wide);
+    const wide = ['REINDEX_OBJECT_SCHEMA', 'REINDEX_OBJECT_DATABASE', 'REINDEX_OBJECT_SYSTEM'].includes(fields.kind);
+    add(here, { class: 'writes', why: concurrently || wide ? 'REINDEX CONCURRENTLY / SCHEMA / DATABASE / SYSTEM cannot run in a transaction block' : 'REINDEX rebuilds indexes' }, 'maintenance', concurrently || wide);
+  } else if (type === 'ClusterStmt') {
+    add(here, { class: 'writes', why: fields.relation ? 'CLUSTER rewrites a table' : 'CLUSTER of every table cannot run in a transaction block' }, 'maintenance', !fields.relation);
   } else if (type === 'VacuumStmt') {
     add(here, { class: 'writes', why: fields.is_vacuumcmd ? 'VACUUM cannot run in a transaction block' : 'ANALYZE updates statistics' }, 'maintenance', Boolean(fields.is_vacuumcmd));
   } else if (type === 'CreatedbStmt' || type === 'AlterSystemStmt' || type === 'CreateTableSpaceStmt') {
