@@ -1,0 +1,27 @@
+-- ---
+-- title: Drop an index without blocking reads and writes
+-- description: >-
+--   Removes one index with DROP INDEX CONCURRENTLY, which waits for the transactions using the
+--   table instead of locking them out. Use it to undo troubleshoot/create-index, or to remove
+--   an index left INVALID by a failed concurrent build. Never drop an index pg_tviews created
+--   (idx_tv_<entity>_…): its lookups need it; troubleshoot/missing-indexes lists what is needed.
+-- safety: destructive
+-- changes: Removes the index; queries and pg_tviews lookups that used it read the table instead.
+-- undo: >-
+--   Build it again with troubleshoot/create-index (or the statement troubleshoot/missing-indexes
+--   gives); on a large table that takes minutes.
+-- privileges:
+--   - owner of the table the index belongs to (or a superuser)
+-- params:
+--   schema:
+--     kind: identifier
+--     description: the index's schema (e.g. public)
+--     value: public
+--   index_name:
+--     kind: identifier
+--     description: the index to drop (e.g. idx_tv_comment_fk_post)
+--     value: tb_comment_fk_user_idx
+-- timeout: 30min
+-- ---
+\set ON_ERROR_STOP on
+DROP INDEX CONCURRENTLY IF EXISTS :"schema".:"index_name";
