@@ -64,10 +64,13 @@ function parseStubLog(text: string): StubCall[] {
 }
 
 function pgEnvironment(databaseUrl: string): Record<string, string> {
-  const url = new URL(databaseUrl);
+  // A Unix-socket URL (postgresql://user@/db?host=/dir&port=N, as an attached local cluster
+  // gives) has no host part, which WHATWG URL refuses: parse it with a stand-in host and
+  // take host and port from its query.
+  const url = new URL(databaseUrl.replace(/^(postgres(?:ql)?:\/\/[^@/]*@)\//, '$1localhost/'));
   return {
-    PGHOST: url.hostname,
-    PGPORT: url.port || '5432',
+    PGHOST: url.searchParams.get('host') ?? url.hostname,
+    PGPORT: url.searchParams.get('port') ?? (url.port || '5432'),
     PGUSER: decodeURIComponent(url.username),
     PGPASSWORD: decodeURIComponent(url.password),
     PGDATABASE: decodeURIComponent(url.pathname.slice(1)),
