@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { defineScenario } from '../../src/verify/scenario.ts';
+
+/**
+ * A reporting schema holding a TVIEW over public tables is dropped with CASCADE by a
+ * session in session_replication_role = replica (as logical replication apply and some
+ * migration tools run), where event triggers do not fire: pg_tviews never hears of the
+ * drop. Its registration stays, pointing at a table that is gone, and its triggers stay on
+ * the public source tables, making every write there log WARNINGs. The health check must
+ * report it; the documented cleanup (pg_tviews_drop through health/drop-orphaned-metadata)
+ * must leave a consistent catalog.
+ */
+export default defineScenario({
+  title: "A TVIEW's table dropped behind pg_tviews' back is reported as orphaned metadata and deregistered cleanly",
+  runbook: '01-health-monitoring/tview-health-check',
+  timeout: '120s',
+  async run(t) {
+    await t.step('set up: a reports.tv_user_stats TVIEW over tb_user_stats and tb_user', async () => {
+      await t.sql(`CREATE TABLE tb_user_stats (pk_user_stats bigint PRIMARY KEY, id uuid NOT NULL DEFAULT gen_random_uuid(),
+                   fk_user bigint NOT NULL REFERENCES tb_user (pk_user), note text NOT NULL)`);
+      await t.sql(`INSERT INTO tb_user_stats (pk_user_stats, fk_user, note) SELECT pk_user, pk_user, 'note ' || pk_user FROM tb_user`);
+      await t.sql('CREATE SCHEMA reports');
+      await t.sql(`CREATE TABLE reports.tv_user_stats AS
+                   SELECT s.pk_user_stats, s.id, s.fk_user, jsonb_build_object('note', s.note, 'name', u.name) AS data
+                   FROM tb_user_stats s JOIN tb_user u ON u.pk_user = s.fk_user`);
+      const { rows } = await t.snippet('health/tview-catalog');
+      assert.deepEqual(rows.map((r) => `${r.entity}:${r.status}`), ['comment:OK', 'post:OK', 'user:OK', 'user_stats:OK']);
+    });
+
+    await t.step('inject: DROP SCHEMA reports CASCADE with session_replication_role = replica', async () => {
+      const migration = await t.session('migration');
+      await migration.query('SET session_replication_role = replica');
+      await migration.query('DROP SCHEMA reports CASCADE');
+      await migration.end();
+      const [{ table, view }] = await t.sql<{ table: string | null; view: string | null }>(
+        `SELECT to_regclass('reports.tv_user_stats')::text AS table, to_regclass('reports.v_user_stats')::text AS view`,
+      );
+      assert.equal(table, null);
+      assert.equal(view, null);
+    });
+
+    await t.step("diagnose: pg_tviews' health check reports the orphaned metadata and the orphaned triggers", async () => {
+      const { rows } = await t.snippet('health/health-check');
+      const by = Object.fromEntries(rows.map((r) => [r.component, r]));
+      assert.equal(by.metadata.status, 'ERROR');
+      assert.match(by.metadata.message ?? '', /1 orphaned metadata entries found/);
+      assert.match(by.metadata.next_step ?? '', /Orphaned metadata/);
+      assert.equal(by.triggers.status, 'WARNING');
+      assert.match(by.triggers.message ?? '', /4 orphaned triggers found/);
+      assert.equal(rows[0].status, 'ERROR', 'problems come first');
+    });
+
+    await t.step('diagnose: the TVIEW is MISSING_TABLE, its four triggers ORPHANED, the other TVIEWs OK', async () => {
+      const catalog = await t.snippet('health/tview-catalog');
+      assert.deepEqual(catalog.rows.map((r) => `${r.entity}:${r.status}`), ['user_stats:MISSING_TABLE', 'comment:OK', 'post:OK', 'user:OK']);
+      const triggers = await t.snippet('health/trigger-problems');
+      assert.equal(triggers.rows.length, 4);
+      for (const row of triggers.rows) {
+        assert.equal(row.problem, 'ORPHANED');
+        assert.equal(row.entity, 'user_stats');
+        assert.equal(row.entity_registered, 't');
+        assert.match(row.next_step ?? '', /Orphaned metadata/);
+      }
+      assert.deepEqual([...new Set(triggers.rows.map((r) => r.table_name))].sort(), ['tb_user', 'tb_user_stats']);
+    });
+
+    await t.step('diagnose: the monitor reports CRITICAL (exit 2) with one missing TVIEW', async () => {
+      const monitor = await t.snippet('scripts/tview-monitor', {}, { allowError: true });
+      assert.equal(monitor.exitCode, 2);
+      assert.match(monitor.output, /status=CRITICAL .*missing_tviews=1 /);
+      assert.match(monitor.output, /lost their table or view/);
+    });
+
+    await t.step('the other TVIEWs are still maintained: a rename in tb_user reaches tv_user', async () => {
+      await t.sql(`UPDATE tb_user SET name = 'Renamed during the incident' WHERE pk_user = 3`);
+      const [{ name }] = await t.sql<{ name: string }>(`SELECT data->>'name' AS name FROM tv_user WHERE pk_user = 3`);
+      assert.equal(name, 'Renamed during the incident');
+    });
+
+    await t.step('remedy: the cleanup refuses a healthy TVIEW, then deregisters the orphaned one', async () => {
+      const refused = await t.snippet('health/drop-orphaned-metadata', { entity: 'post' }, { allowError: true });
+      assert.match(refused.error ?? '', /table and view both exist/);
+      const [{ n }] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM tviews.registry WHERE entity = 'post'`);
+      assert.equal(n, 1, 'post is still registered');
+
+      const { results, rows, output } = await t.snippet('health/drop-orphaned-metadata', { entity: 'user_stats' });
+      assert.equal(results[0].rows[0][0], 'user_stats', 'the registration is printed first');
+      assert.match(output, /TVIEW user_stats deregistered/);
+      assert.deepEqual(rows, []);
+    });
+
+    await t.step('verify: consistent catalog: no orphaned metadata or triggers, every TVIEW OK, monitor OK', async () => {
+      const health = await t.snippet('health/health-check');
+      assert.deepEqual(
+        health.rows.filter((r) => r.status !== 'OK').map((r) => r.component),
+        ['jsonb_delta'],
+      );
+      const triggers = await t.snippet('health/trigger-problems');
+      assert.deepEqual(triggers.rows, []);
+      const [{ n }] = await t.sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_trigger WHERE tgname LIKE 'trg_tview_%user_stats%'`,
+      );
+      assert.equal(n, 0);
+      const catalog = await t.snippet('health/tview-catalog');
+      assert.deepEqual(catalog.rows.map((r) => `${r.entity}:${r.status}`), ['comment:OK', 'post:OK', 'user:OK']);
+      const monitor = await t.snippet('scripts/tview-monitor');
+      assert.equal(monitor.exitCode, 0);
+      assert.match(monitor.output, /status=OK/);
+    });
+  },
+});
