@@ -27,9 +27,27 @@ export default defineScenario({
       for (const row of ours) {
         assert.match(row.age ?? '', /^\d{2}:\d{2}:\d{2}$/);
         assert.match(row.tables_written ?? '', /\btb_user\b/);
+        assert.equal(row.tviews_affected, 'tv_comment, tv_post, tv_user', 'tb_user feeds all three TVIEWs');
       }
       const [{ n }] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM tv_post WHERE data->'author'->>'name' LIKE 'Renamed by%'`);
       assert.equal(n, 0, 'the prepared changes must not be visible yet');
+    });
+
+    await t.step('diagnose: a rebuild of an affected TVIEW waits for the prepared transactions (TRUNCATE)', async () => {
+      await t.sql(`SET lock_timeout = '1s'`);
+      await assert.rejects(t.sql(`SELECT tviews.pg_tviews_refresh('user')`), /lock timeout/);
+      await t.sql('RESET lock_timeout');
+    });
+
+    await t.step('diagnose: the monitor warns about them and runs the alert command once', async () => {
+      const monitor = await t.snippet('scripts/tview-monitor', { prepared_warn: '0', alert_command: 'mail -s "pg_tviews $TVIEW_MONITOR_STATUS" oncall@example.test' }, { allowError: true });
+      assert.equal(monitor.exitCode, 1);
+      assert.match(monitor.output, /status=WARNING prepared=2 /);
+      assert.equal(monitor.stubCalls?.length, 1);
+      assert.deepEqual(monitor.stubCalls?.[0].args, ['-s', 'pg_tviews WARNING', 'oncall@example.test']);
+      assert.match(monitor.stubCalls?.[0].stdin ?? '', /prepared transaction open \d+s >= 0s/);
+      const critical = await t.snippet('scripts/tview-monitor', { prepared_warn: '0', prepared_crit: '0' }, { allowError: true });
+      assert.equal(critical.exitCode, 2);
     });
 
     await t.step('remedy 1: COMMIT PREPARED publishes the rename in tv_post, equal to v_post', async () => {
@@ -48,9 +66,14 @@ export default defineScenario({
       assert.equal(n, 0);
     });
 
-    await t.step('verify: no prepared transaction is left', async () => {
+    await t.step('verify: no prepared transaction is left, the TVIEWs equal their views, the monitor is OK', async () => {
       const { rows } = await t.snippet('queue/prepared-transactions');
       assert.deepEqual(rows.filter((r) => r.gid?.startsWith('orphan-')), []);
+      const sample = await t.snippet('health/tview-drift-sample', { sample_rows: '100000' });
+      assert.deepEqual(sample.rows.map((r) => `${r.entity}:${r.status}`), ['comment:OK', 'post:OK', 'user:OK']);
+      const monitor = await t.snippet('scripts/tview-monitor', { prepared_warn: '0' });
+      assert.equal(monitor.exitCode, 0);
+      assert.match(monitor.output, /status=OK prepared=0 /);
     });
   },
 });

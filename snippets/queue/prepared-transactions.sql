@@ -5,26 +5,38 @@
 --   age, owner and database, and the tables it wrote to (it still holds their row-exclusive
 --   locks). A prepared transaction that wrote to a tb_ table carries the TVIEW changes
 --   pg_tviews made for it: they become visible at COMMIT PREPARED and vanish at ROLLBACK
---   PREPARED. Tables are named for transactions of the current database only.
+--   PREPARED. Tables, and the TVIEWs that read them, are named for transactions of the
+--   current database only: run it in each database the database column names.
 -- safety: read-only
 -- privileges:
---   - any role (pg_prepared_xacts and pg_locks are readable by all)
+--   - any role (pg_prepared_xacts, pg_locks and tviews.registry are readable by all)
 -- expect:
---   columns: [gid, owner, database, prepared, age, tables_written]
+--   columns: [gid, owner, database, prepared, age, tables_written, tviews_affected]
 --   rows: { min: 0 }
 -- timeout: 10s
 -- ---
+WITH written AS (
+    -- A prepared transaction keeps its locks; they have no pid, and share the virtual
+    -- transaction of its transactionid lock.
+    SELECT xid.transactionid AS transaction, l.relation
+      FROM pg_locks xid
+      JOIN pg_locks l ON l.virtualtransaction = xid.virtualtransaction AND l.pid IS NULL
+     WHERE xid.locktype = 'transactionid' AND xid.pid IS NULL
+       AND l.locktype = 'relation' AND l.mode = 'RowExclusiveLock'
+       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+)
 SELECT p.gid,
        p.owner,
        p.database,
        p.prepared,
        date_trunc('second', now() - p.prepared) AS age,
        (SELECT string_agg(DISTINCT c.oid::regclass::text, ', ')
-          FROM pg_locks xid
-          JOIN pg_locks l ON l.virtualtransaction = xid.virtualtransaction AND l.pid IS NULL
-          JOIN pg_class c ON c.oid = l.relation AND c.relkind IN ('r', 'p')
-         WHERE xid.locktype = 'transactionid' AND xid.transactionid = p.transaction AND xid.pid IS NULL
-           AND l.locktype = 'relation' AND l.mode = 'RowExclusiveLock'
-           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())) AS tables_written
+          FROM written w
+          JOIN pg_class c ON c.oid = w.relation AND c.relkind IN ('r', 'p')
+         WHERE w.transaction = p.transaction) AS tables_written,
+       (SELECT string_agg(DISTINCT r.name, ', ')
+          FROM written w
+          JOIN tviews.registry r ON w.relation = ANY (r.base_tables::oid[])
+         WHERE w.transaction = p.transaction) AS tviews_affected
   FROM pg_prepared_xacts p
  ORDER BY p.prepared;
