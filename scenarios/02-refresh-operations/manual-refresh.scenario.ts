@@ -103,6 +103,8 @@ export default defineScenario({
       }
       const [{ n }] = await t.sql<{ n: string }>(`SELECT count(*) AS n FROM tv_post WHERE data->'author'->>'name' LIKE '% (renamed)'`);
       assert.equal(Number(n), postsByRenamed);
+      const [{ logged }] = await t.sql<{ logged: string }>(`SELECT count(*) AS logged FROM tviews.pg_tview_audit_log`);
+      assert.equal(logged, '0', 'pg_tviews keeps no record of refreshes: the audit log stays empty');
     });
   },
 });

@@ -39,6 +39,9 @@
 \set ON_ERROR_STOP on
 SET lock_timeout = :'lock_timeout';
 SET statement_timeout = :'statement_timeout';
+-- pg_tviews' set-returning functions are planned at 1,000 rows a call, which makes this
+-- catalog query look expensive enough for JIT compilation: 0.6 s spent compiling a 2 ms query.
+SET jit = off;
 
 -- The plan: one row per TVIEW to refresh, in dependency order (see refresh/dependency-order).
 CREATE TEMP TABLE refresh_batch (
@@ -129,3 +132,4 @@ $check$;
 
 RESET statement_timeout;
 RESET lock_timeout;
+RESET jit;

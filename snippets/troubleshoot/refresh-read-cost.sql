@@ -1,5 +1,5 @@
 -- ---
--- title: Where a refresh spends its time reading: the view's plan, measured
+-- title: The plan of the view a refresh reads, measured with EXPLAIN ANALYZE
 -- description: >-
 --   A refresh is INSERT INTO tv_<entity> SELECT … FROM v_<entity>. This runs that SELECT with
 --   EXPLAIN (ANALYZE, BUFFERS) and prints the plan with real row counts, times and pages read,

@@ -31,7 +31,8 @@ SELECT i.role,
        string_agg(DISTINCT 'tv_' || i.entity, ', ') AS tviews,
        s.n_live_tup AS live_rows,
        s.n_dead_tup AS dead_rows,
-       round(100.0 * s.n_dead_tup / nullif(s.n_live_tup + s.n_dead_tup, 0), 1) AS dead_pct,
+       -- live rows: the statistics' count, or the planner's when statistics were reset
+       round(100.0 * s.n_dead_tup / nullif(greatest(s.n_live_tup, c.reltuples::bigint, 0) + s.n_dead_tup, 0), 1) AS dead_pct,
        s.seq_scan AS seq_scans,
        s.seq_tup_read AS seq_rows_read,
        s.seq_tup_read / nullif(s.seq_scan, 0) AS rows_per_seq_scan,
@@ -40,6 +41,7 @@ SELECT i.role,
        date_trunc('second', greatest(s.last_analyze, s.last_autoanalyze)) AS last_analyze
   FROM involved i
   JOIN pg_stat_user_tables s ON s.relid = i.relid
- GROUP BY i.role, s.relid, s.n_live_tup, s.n_dead_tup, s.seq_scan, s.seq_tup_read, s.idx_scan,
+  JOIN pg_class c ON c.oid = s.relid
+ GROUP BY i.role, s.relid, c.reltuples, s.n_live_tup, s.n_dead_tup, s.seq_scan, s.seq_tup_read, s.idx_scan,
           s.last_vacuum, s.last_autovacuum, s.last_analyze, s.last_autoanalyze
  ORDER BY i.role DESC, s.relid::regclass::text;
