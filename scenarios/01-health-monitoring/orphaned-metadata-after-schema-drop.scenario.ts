@@ -89,6 +89,24 @@ export default defineScenario({
       assert.deepEqual(rows, []);
     });
 
+    await t.step("a source table dropped with CASCADE in replica mode leaves MISSING_VIEW, which pg_tviews' check does not report", async () => {
+      await t.sql(`CREATE TABLE tb_note (pk_note bigint PRIMARY KEY, id uuid NOT NULL DEFAULT gen_random_uuid(), body text NOT NULL)`);
+      await t.sql(`INSERT INTO tb_note (pk_note, body) SELECT g, 'note ' || g FROM generate_series(1, 10) g`);
+      await t.sql(`CREATE TABLE tv_note AS SELECT n.pk_note, n.id, jsonb_build_object('body', n.body) AS data FROM tb_note n`);
+      const migration = await t.session('migration-2');
+      await migration.query('SET session_replication_role = replica');
+      await migration.query('DROP TABLE tb_note CASCADE');
+      await migration.end();
+      const health = await t.snippet('health/health-check');
+      assert.equal(health.rows.find((r) => r.component === 'metadata')?.status, 'OK', 'only a missing table counts as orphaned for pg_tviews');
+      const catalog = await t.snippet('health/tview-catalog');
+      assert.equal(catalog.rows.find((r) => r.entity === 'note')?.status, 'MISSING_VIEW');
+      const { output } = await t.snippet('health/drop-orphaned-metadata', { entity: 'note' });
+      assert.match(output, /TVIEW note deregistered/);
+      const [{ left }] = await t.sql<{ left: string | null }>(`SELECT to_regclass('tv_note')::text AS left`);
+      assert.equal(left, null, 'pg_tviews_drop also dropped the leftover tv_note table');
+    });
+
     await t.step('verify: consistent catalog: no orphaned metadata or triggers, every TVIEW OK, monitor OK', async () => {
       const health = await t.snippet('health/health-check');
       assert.deepEqual(

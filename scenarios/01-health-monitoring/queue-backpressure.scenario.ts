@@ -32,7 +32,8 @@ export default defineScenario({
       const limit = rows.find((r) => r.setting === 'pg_tviews.max_queue_size')!;
       assert.equal(limit.value, '10000', "the server default (the loader lowered only its own session's)");
       assert.match(limit.meaning ?? '', /one statement/);
-      assert.equal(rows.find((r) => r.setting === 'suspended (this session)')?.value, 'false');
+      assert.equal(rows.find((r) => r.setting === 'pg_tviews.suspend_triggers (this session)')?.value, 'off');
+      assert.equal(rows.find((r) => r.setting === 'suspended (this transaction)')?.value, 'false');
     });
 
     await t.step('remedy 1: the same change as two statements of 75 rows in one transaction succeeds', async () => {
