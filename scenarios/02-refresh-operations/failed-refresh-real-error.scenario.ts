@@ -37,6 +37,13 @@ export default defineScenario({
       assert.notEqual(title, '');
     });
 
+    await t.step('diagnose: tview-extras shows the constraint is an addition to tv_post, not pg_tviews\' own', async () => {
+      const { rows } = await t.snippet('troubleshoot/tview-extras');
+      assert.deepEqual(rows, [
+        { tview: 'tv_post', kind: 'check constraint', name: 'tv_post_title_not_empty', definition: "CHECK (((data ->> 'title'::text) <> ''::text))" },
+      ]);
+    });
+
     await t.step('the same constraint makes the application\'s own writes fail, with the trigger\'s row refresh in CONTEXT', async () => {
       await assert.rejects(
         t.sql(`UPDATE tb_post SET title = '' WHERE pk_post = 9`),

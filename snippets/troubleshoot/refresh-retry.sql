@@ -73,12 +73,15 @@ BEGIN
             RETURN;
         EXCEPTION WHEN lock_not_available OR deadlock_detected OR serialization_failure THEN
             GET STACKED DIAGNOSTICS failed_state = RETURNED_SQLSTATE, failed_message = MESSAGE_TEXT;
-            SELECT string_agg(DISTINCT coalesce('pid ' || a.pid || ' (' || a.state || ')', 'a prepared transaction')
+            SELECT string_agg(DISTINCT CASE WHEN l.pid IS NULL THEN 'a prepared transaction'
+                                            ELSE 'pid ' || l.pid || coalesce(' (' || a.state || ')', '') END
                               || ' ' || l.mode, ', ')
               INTO holders
               FROM pg_locks l
               LEFT JOIN pg_stat_activity a ON a.pid = l.pid
              WHERE l.locktype = 'relation' AND l.relation = tview AND l.granted
+               -- relation oids repeat across databases: only this database's locks
+               AND l.database = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())
                AND l.pid IS DISTINCT FROM pg_backend_pid();
             RAISE WARNING 'attempt %/% failed (SQLSTATE %): %; locks on % held by: %',
                 attempt, attempts, failed_state, failed_message, tview, coalesce(holders, 'no one any more');

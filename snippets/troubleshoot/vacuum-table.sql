@@ -15,9 +15,9 @@
 --     kind: identifier
 --     description: the table's schema (e.g. public)
 --     value: public
---   table:
+--   bloated_table:
 --     kind: identifier
---     description: the table to vacuum, from troubleshoot/table-health (e.g. tb_comment)
+--     description: the table to vacuum, the table_name column of troubleshoot/table-health (e.g. tb_comment)
 --     value: tb_comment
 -- expect:
 --   columns: [table_name, live_rows, dead_rows, last_vacuum]
@@ -25,10 +25,10 @@
 -- timeout: 30min
 -- ---
 \set ON_ERROR_STOP on
-VACUUM (ANALYZE) :"schema".:"table";
+VACUUM (ANALYZE) :"schema".:"bloated_table";
 
 -- The table's name, quoted as an identifier, as a value to look it up by.
-\set vacuumed_table :"schema".:"table"
+\set vacuumed_table :"schema".:"bloated_table"
 SELECT relid::regclass::text AS table_name,
        n_live_tup AS live_rows,
        n_dead_tup AS dead_rows,
