@@ -4,7 +4,7 @@
 --   One row per registered TVIEW: whether its table, view and triggers are all there,
 --   how many rows of tv_<entity> differ from v_<entity> (exact, both directions), and a
 --   status to act on. The comparison reads both relations in full: with a million rows in
---   the largest TVIEW it took 26 s warm and up to a minute cold, so run
+--   the largest TVIEW it took 25 to 32 s warm and 53 s cold, so run
 --   health/tview-drift-sample first there, and this one when the sample found drift or you
 --   need certainty.
 -- safety: read-only
