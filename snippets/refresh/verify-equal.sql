@@ -6,7 +6,7 @@
 --   view no longer returns (extra_in_tview). A row whose contents changed counts once on each
 --   side. status is EQUAL, DIFFERENT, or MISSING_TABLE / MISSING_VIEW when pg_tviews still
 --   lists the entity but its table or view is gone. Both relations are read in full: on the
---   scale fixture (1,000,000 rows in tv_comment) this takes about 15 seconds.
+--   scale fixture (1,000,000 rows in tv_comment) this takes about 9 seconds.
 -- safety: read-only
 -- privileges:
 --   - SELECT on tv_<entity>, v_<entity> and the tables the view reads

@@ -8,7 +8,7 @@
 --   actual rows are far above its estimate (ANALYZE the table), or many more buffers than the
 --   tables' sizes (bloat). If it is small, the writing is the slow part: the tv_ table's
 --   indexes and, for a LOGGED TVIEW, its WAL. It reads the whole view: as long as the read part
---   of a refresh (about 6 s for 1,000,000 rows of tv_comment on the scale fixture).
+--   of a refresh (about 5 s for 1,000,000 rows of tv_comment on the scale fixture).
 -- safety: read-only
 -- privileges:
 --   - SELECT on v_<entity> and the tables it reads
