@@ -11,8 +11,11 @@ export type Severity = (typeof SEVERITIES)[number];
 
 /** `5 min`, `10-30 min`, `1 h`, `30 s`: a quantity the reader can plan with, not prose. */
 const TIME_REQUIRED = /^\d+(\s*[-–]\s*\d+)?\s*(s|min|h)$/;
-/** A heading anchor on the same page, as the site generates it (`procedure`, `2-find-the-stuck-transaction`). */
-const ANCHOR = /^[a-z0-9][a-z0-9-]*$/;
+/**
+ * A heading anchor on the same page, as the site generates it (`procedure`,
+ * `2-find-the-stuck-transaction`, `fix-missing_table`: the slugger keeps underscores).
+ */
+const ANCHOR = /^[a-z0-9][a-z0-9_-]*$/;
 const SCENARIO_NAME = /^[a-z0-9][a-z0-9_/-]*$/;
 
 export const symptomSchema = z.strictObject({
