@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -38,29 +38,31 @@ export interface BashRun {
   durationMs: number;
 }
 
-const RECORD_SEPARATOR = '\u001e';
-
+/**
+ * Each call writes one file of its own, named by the time it started: calls in a pipeline
+ * run at once, and records appended to one shared file would interleave.
+ */
 function stubScript(command: string): string {
-  // Appends one record per call: name, arguments and what the script piped in.
   return [
     '#!/usr/bin/env bash',
-    `printf '%s\\n' ${JSON.stringify(command)} "$#" "$@" >>"$PGTV_STUB_LOG"`,
-    'if [ ! -t 0 ]; then cat >>"$PGTV_STUB_LOG"; fi',
-    `printf '${RECORD_SEPARATOR}\\n' >>"$PGTV_STUB_LOG"`,
+    'record="$PGTV_STUB_CALLS/$(date +%s%N)-$$"',
+    `printf '%s\\n' ${JSON.stringify(command)} "$#" "$@" >"$record.part"`,
+    'if [ ! -t 0 ]; then cat >>"$record.part"; fi',
+    'mv "$record.part" "$record"',
     'exit 0',
     '',
   ].join('\n');
 }
 
-function parseStubLog(text: string): StubCall[] {
-  return text
-    .split(`${RECORD_SEPARATOR}\n`)
-    .filter((record) => record.length > 0)
-    .map((record) => {
-      const lines = record.split('\n');
+async function readStubCalls(directory: string): Promise<StubCall[]> {
+  const records = (await readdir(directory)).filter((name) => !name.endsWith('.part')).sort();
+  return Promise.all(
+    records.map(async (name) => {
+      const lines = (await readFile(path.join(directory, name), 'utf8')).split('\n');
       const count = Number(lines[1]);
       return { command: lines[0], args: lines.slice(2, 2 + count), stdin: lines.slice(2 + count).join('\n') };
-    });
+    }),
+  );
 }
 
 function pgEnvironment(databaseUrl: string): Record<string, string> {
@@ -90,8 +92,8 @@ export async function runBashScript(file: string, options: BashRunOptions): Prom
         await chmod(stub, 0o755);
       }),
     );
-    const stubLog = path.join(sandbox, '.stub-calls');
-    await writeFile(stubLog, '');
+    const stubCalls = path.join(sandbox, '.stub-calls');
+    await mkdir(stubCalls);
     const child = spawn('bash', [file, ...options.args], {
       cwd: sandbox,
       detached: true,
@@ -101,7 +103,7 @@ export async function runBashScript(file: string, options: BashRunOptions): Prom
         HOME: sandbox,
         TMPDIR: sandbox,
         LANG: 'C.UTF-8',
-        PGTV_STUB_LOG: stubLog,
+        PGTV_STUB_CALLS: stubCalls,
         PGAPPNAME: options.applicationName,
         PGCONNECT_TIMEOUT: '10',
         ...pgEnvironment(options.databaseUrl),
@@ -138,7 +140,7 @@ export async function runBashScript(file: string, options: BashRunOptions): Prom
       exitCode,
       stdout,
       stderr,
-      stubCalls: parseStubLog(await readFile(stubLog, 'utf8')),
+      stubCalls: await readStubCalls(stubCalls),
       timedOut,
       durationMs: performance.now() - started,
     };

@@ -267,6 +267,15 @@ describe('the bash sandbox', () => {
     expect(sandboxes()).toEqual(before);
   });
 
+  it('records calls made at once in a pipeline as separate calls', async () => {
+    const file = await script('pipeline.sh', "{ crontab -l 2>/dev/null | grep -v monitor || true; echo '*/5 * * * * monitor --once'; } | crontab -");
+    const run = await runBashScript(file, { args: [], databaseUrl: inject('server').fixtureUrl, timeoutMs: 10_000, applicationName: 'bash-test' });
+    expect(run.exitCode).toBe(0);
+    expect(run.stubCalls).toHaveLength(2);
+    expect(run.stubCalls).toContainEqual({ command: 'crontab', args: ['-l'], stdin: '' });
+    expect(run.stubCalls).toContainEqual({ command: 'crontab', args: ['-'], stdin: '*/5 * * * * monitor --once\n' });
+  });
+
   it('kills a script that runs past its timeout together with the children it forked', async () => {
     const marker = `pgtv-forked-${process.pid}`;
     const file = await script('forks.sh', `bash -c 'exec -a ${marker} sleep 300' &\nbash -c 'exec -a ${marker} sleep 300' &\nwhile true; do sleep 1; done`);
