@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import { fixturesRoot } from '../config/paths.ts';
+import { quoteIdentifier } from '../snippets/params.ts';
 
 /**
  * The fixture lives in a template database, loaded once per server; every verification
@@ -9,10 +10,6 @@ import { fixturesRoot } from '../config/paths.ts';
  */
 
 export const FIXTURE_FILES = ['schema.sql', 'data.sql', 'tviews.sql'];
-
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
 
 export function databaseUrl(adminUrl: string, database: string): string {
   const url = new URL(adminUrl);
@@ -42,10 +39,10 @@ export async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) =
 }
 
 export async function createTemplate(adminUrl: string, name: string, scale: number): Promise<void> {
-  await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${quoteIdent(name)}`));
+  await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
   await loadFixture(databaseUrl(adminUrl, name), scale);
   // Marked as a template so nobody connects to it by accident and blocks cloning.
-  await withAdmin(adminUrl, (client) => client.query(`ALTER DATABASE ${quoteIdent(name)} WITH IS_TEMPLATE true`));
+  await withAdmin(adminUrl, (client) => client.query(`ALTER DATABASE ${quoteIdentifier(name)} WITH IS_TEMPLATE true`));
 }
 
 /**
@@ -56,9 +53,9 @@ export async function createTemplate(adminUrl: string, name: string, scale: numb
 export async function cloneDatabase(client: pg.ClientBase, template: string, name: string): Promise<void> {
   const { rows } = await client.query<{ version: number }>(`SELECT current_setting('server_version_num')::int AS version`);
   const strategy = rows[0].version >= 150000 ? ' STRATEGY FILE_COPY' : '';
-  await client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}${strategy}`);
+  await client.query(`CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(template)}${strategy}`);
 }
 
 export async function dropDatabase(client: pg.ClientBase, name: string): Promise<void> {
-  await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+  await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
 }

@@ -88,6 +88,11 @@ export interface ExtractedHeader {
   lastLine: number;
 }
 
+/** The parameter values a snippet is verified with, as declared in its header. */
+export function verificationValues(header: SnippetHeader): Record<string, string> {
+  return Object.fromEntries(Object.entries(header.params).map(([name, spec]) => [name, spec.value]));
+}
+
 export function durationMs(duration: string): number {
   const match = DURATION.exec(duration);
   if (!match) throw new Error(`not a duration: ${duration}`);

@@ -41,12 +41,16 @@ export function quoteShell(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
+/** How a bash snippet receives its parameters: `--name value`, underscores as dashes. */
+export function scriptOptions(values: Record<string, string>): string[] {
+  return Object.entries(values).flatMap(([name, value]) => [`--${name.replaceAll('_', '-')}`, value]);
+}
+
 /** The command line that runs a snippet file with the given parameter values. */
 export function commandLine(language: 'sql' | 'bash', file: string, values: Record<string, string>): string {
   if (language === 'sql') {
     const variables = Object.entries(values).map(([name, value]) => `-v ${quoteShell(`${name}=${value}`)}`);
     return ['psql', '-X', '-v', 'ON_ERROR_STOP=1', ...variables, '-f', quoteShell(file)].join(' ');
   }
-  const options = Object.entries(values).map(([name, value]) => `--${name.replaceAll('_', '-')} ${quoteShell(value)}`);
-  return ['bash', quoteShell(file), ...options].join(' ');
+  return ['bash', quoteShell(file), ...scriptOptions(values).map(quoteShell)].join(' ');
 }

@@ -2,7 +2,8 @@ import type { VerificationServer } from '../db/attached.ts';
 import type { DerivedSafety } from '../lint/safety.ts';
 import { safetyRank } from '../lint/safety.ts';
 import type { Check, LocatedError, ResultSet } from '../report/schema.ts';
-import { durationMs } from '../snippets/header.ts';
+import { durationMs, verificationValues } from '../snippets/header.ts';
+import { scriptOptions } from '../snippets/params.ts';
 import type { Snippet } from '../snippets/snippet.ts';
 import { runBashScript } from './bash-runner.ts';
 import { checkExpectations, type Observed } from './expectations.ts';
@@ -58,7 +59,7 @@ export async function dryRunSnippet(snippet: Snippet, derived: DerivedSafety | u
   const header = snippet.header!;
   const isolation = chooseIsolation(snippet, derived);
   const applicationName = `runbooks-verify-${context.runId}-${snippet.name.replaceAll('/', '-')}`.slice(0, 63);
-  const params = Object.fromEntries(Object.entries(header.params).map(([name, spec]) => [name, spec.value]));
+  const params = verificationValues(header);
   const timeoutMs = durationMs(header.timeout);
   const ownDatabase = isolation === 'read-only-transaction' ? undefined : await context.server.createScratch(snippet.name.split('/').pop());
   const database = ownDatabase ?? context.sharedDatabase;
@@ -78,7 +79,7 @@ export async function dryRunSnippet(snippet: Snippet, derived: DerivedSafety | u
       observed = { results: run.results, text: run.transcript, error: run.error?.message };
       errorLine = run.error?.line ?? 1;
     } else {
-      const args = [...(header.verifyArgs ?? []), ...Object.entries(params).flatMap(([name, value]) => [`--${name.replaceAll('_', '-')}`, value])];
+      const args = [...(header.verifyArgs ?? []), ...scriptOptions(params)];
       const run = await runBashScript(snippet.file, { args, databaseUrl: context.server.url(database), timeoutMs, applicationName, signal: context.signal });
       const text = [run.stdout, run.stderr].filter(Boolean).join('\n');
       observed = { results: [], text, exitCode: run.timedOut ? null : run.exitCode, error: run.timedOut ? `timed out after ${timeoutMs} ms: the whole process group was killed` : run.stderr.trim().split('\n').at(-1) || undefined };

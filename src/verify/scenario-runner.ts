@@ -4,7 +4,8 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import type { VerificationServer } from '../db/attached.ts';
 import type { ScenarioEntry } from '../report/schema.ts';
-import { durationMs } from '../snippets/header.ts';
+import { durationMs, verificationValues } from '../snippets/header.ts';
+import { scriptOptions } from '../snippets/params.ts';
 import type { Snippet } from '../snippets/snippet.ts';
 import { runBashScript } from './bash-runner.ts';
 import { runPsqlScript } from './psql-runner.ts';
@@ -104,14 +105,14 @@ export async function runScenario(
         const snippet = snippets.get(name);
         if (!snippet?.header) throw new Error(`scenario uses snippet '${name}', which does not exist or has no valid header`);
         usedSnippets.add(name);
-        const values = { ...Object.fromEntries(Object.entries(snippet.header.params).map(([k, spec]) => [k, spec.value])), ...params };
+        const values = { ...verificationValues(snippet.header), ...params };
         const timeoutMs = durationMs(snippet.header.timeout);
         let result: SnippetResult;
         if (snippet.language === 'sql') {
           const run = await runPsqlScript(snippet.text, { databaseUrl, params: values, wrap: 'none', timeoutMs, applicationName, signal });
           result = { results: run.results, rows: rowsAsObjects(run.results.at(-1)), output: run.transcript, error: run.error?.message };
         } else {
-          const args = [...(snippet.header.verifyArgs ?? []), ...Object.entries(values).flatMap(([k, v]) => [`--${k.replaceAll('_', '-')}`, v])];
+          const args = [...(snippet.header.verifyArgs ?? []), ...scriptOptions(values)];
           const run = await runBashScript(snippet.file, { args, databaseUrl, timeoutMs, applicationName, signal });
           result = {
             results: [], rows: [], output: [run.stdout, run.stderr].filter(Boolean).join('\n'), exitCode: run.exitCode, stubCalls: run.stubCalls,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EnvironmentError } from '../../cli/command.ts';
+import { quoteIdentifier } from '../../snippets/params.ts';
 import { dropDatabase, withAdmin } from '../template.ts';
 import type { Provider, ProviderOptions, StartedServer } from '../provider.ts';
 
@@ -59,7 +60,7 @@ export async function dropDatabasesWithPrefix(adminUrl: string, prefix: string, 
       [prefix],
     );
     for (const { datname } of rows) {
-      await client.query(`ALTER DATABASE "${datname.replaceAll('"', '""')}" WITH IS_TEMPLATE false`);
+      await client.query(`ALTER DATABASE ${quoteIdentifier(datname)} WITH IS_TEMPLATE false`);
       await dropDatabase(client, datname);
       log(`dropped database ${datname}`);
     }
