@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { stateDir } from '../config/paths.ts';
-import { isAlive } from './local/cluster.ts';
+import { isAlive, waitUntilGone } from './local/cluster.ts';
 import type { ServerInfo } from './server-info.ts';
 
 /**
@@ -33,10 +33,5 @@ export async function stopServer(info: ServerInfo, timeoutMs = 60_000): Promise<
   } catch {
     return true;
   }
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(info.ownerPid)) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return false;
+  return waitUntilGone(info.ownerPid, timeoutMs);
 }

@@ -248,12 +248,18 @@ export async function stopPostmaster(dataDir: string): Promise<void> {
     } catch {
       return;
     }
-    const deadline = Date.now() + wait;
-    while (Date.now() < deadline) {
-      if (!isAlive(pid)) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    if (await waitUntilGone(pid, wait)) return;
   }
+}
+
+/** Polls until the process has exited; false if it is still there after `timeoutMs`. */
+export async function waitUntilGone(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return !isAlive(pid);
 }
 
 export async function removeCluster(dir: string): Promise<void> {
