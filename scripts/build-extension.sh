@@ -1,45 +1,43 @@
 #!/usr/bin/env bash
-# Builds pg_tviews from its crates.io release and installs it into a PostgreSQL server.
+# Builds pg_tviews from its crates.io release for one PostgreSQL, and prints the folder that
+# holds the result (lib/pg_tviews.so and extension/pg_tviews*).
 #
-#   scripts/build-extension.sh build     build (or reuse) the cached artifacts; print their folder
-#   scripts/build-extension.sh install   build, then copy the artifacts into the server (needs root)
-#   scripts/build-extension.sh status    say whether the build is cached and installed
+#   PG_TVIEWS_VERSION=0.1.0-beta.34 PG_MAJOR=18 PG_CONFIG=/path/to/pg_config scripts/build-extension.sh
 #
-# The version comes from versions.env (the only place it is pinned); cargo-pgrx is installed
+# Used by scripts/provision-target.sh (the local provider, one call per target) and by
+# docker/Dockerfile, so both paths build the same crate the same way. cargo-pgrx is installed
 # at exactly the pgrx version the crate pins. Everything heavy is cached under
-# $PGTV_CACHE_DIR (default ~/.cache/pgtv-runbooks), keyed by those versions and the build
-# profile, so a machine pays the build once. The Dockerfile runs this same script.
+# $PGTV_CACHE_DIR (default ~/.cache/pgtv-runbooks), keyed by crate version × PostgreSQL major ×
+# server build × profile, so a machine pays each build once. It installs nothing anywhere.
 #
-# Environment: PG_CONFIG (default: Debian's pg_config for PG_MAJOR), PGTV_CACHE_DIR,
-# PGTV_BUILD_PROFILE (release | debug, default release), PG_TVIEWS_VERSION / PG_MAJOR
-# (override versions.env, used by the Docker build).
+# Environment: PG_TVIEWS_VERSION, PG_MAJOR and PG_CONFIG (required), PGTV_CACHE_DIR,
+# PGTV_BUILD_PROFILE (release | debug, default release).
 set -euo pipefail
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-versions_file="$here/../versions.env"
-if [[ -z "${PG_TVIEWS_VERSION:-}" || -z "${PG_MAJOR:-}" ]]; then
-  [[ -f "$versions_file" ]] || { echo "build-extension: $versions_file not found" >&2; exit 2; }
-  # shellcheck source=/dev/null
-  source "$versions_file"
-fi
-
-profile=${PGTV_BUILD_PROFILE:-release}
-case "$profile" in release | debug) ;; *)
-  echo "build-extension: PGTV_BUILD_PROFILE must be release or debug, not '$profile'" >&2
-  exit 2
-  ;;
-esac
-pg_config=${PG_CONFIG:-/usr/lib/postgresql/$PG_MAJOR/bin/pg_config}
-cache=${PGTV_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/pgtv-runbooks}
-crate="pg_tviews-$PG_TVIEWS_VERSION"
-artifacts="$cache/extension/$crate-pg$PG_MAJOR-$profile"
 
 log() { printf 'build-extension: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 
-require_pg_config() {
-  [[ -x "$pg_config" ]] || die "no pg_config at $pg_config. Install postgresql-server-dev-$PG_MAJOR (apt-get install postgresql-server-dev-$PG_MAJOR) or set PG_CONFIG."
-}
+for required in PG_TVIEWS_VERSION PG_MAJOR PG_CONFIG; do
+  [[ -n "${!required:-}" ]] || { log "$required is not set (see the usage at the top of $0)"; exit 2; }
+done
+profile=${PGTV_BUILD_PROFILE:-release}
+case "$profile" in release | debug) ;; *)
+  log "PGTV_BUILD_PROFILE must be release or debug, not '$profile'"
+  exit 2
+  ;;
+esac
+# shellcheck disable=SC2153 # checked above, with the other required variables
+pg_config=$PG_CONFIG
+cache=${PGTV_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/pgtv-runbooks}
+crate="pg_tviews-$PG_TVIEWS_VERSION"
+
+[[ -x "$pg_config" ]] || die "no pg_config at $pg_config"
+built_major=$("$pg_config" --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')
+[[ "$built_major" == "$PG_MAJOR" ]] || die "$pg_config is PostgreSQL $built_major, not $PG_MAJOR"
+# Builds against different PostgreSQL builds of one major (another minor, other configure
+# options) are kept apart: the headers they compile against may differ.
+server_build=$({ "$pg_config" --version; "$pg_config" --configure; } | sha256sum | cut -c1-8)
+artifacts="$cache/extension/$crate-pg$PG_MAJOR-$server_build-$profile"
 
 # The crate is fetched from crates.io's static host and checked against the sha256 the
 # registry index publishes for that exact version.
@@ -48,7 +46,7 @@ fetch_crate() {
   mkdir -p "$cache/crates" "$cache/src"
   if [[ ! -f "$archive" ]]; then
     index_line=$(curl -fsSL "https://index.crates.io/pg/_t/pg_tviews" | grep -E "\"vers\": ?\"${PG_TVIEWS_VERSION//./\\.}\"") ||
-      die "pg_tviews $PG_TVIEWS_VERSION is not in the crates.io index; check PG_TVIEWS_VERSION in versions.env"
+      die "pg_tviews $PG_TVIEWS_VERSION is not in the crates.io index; check the version in targets.env"
     expected=$(sed -E 's/.*"cksum": ?"([0-9a-f]{64})".*/\1/' <<<"$index_line")
     curl -fsSL -o "$archive.part" "https://static.crates.io/crates/pg_tviews/$crate.crate"
     actual=$(sha256sum "$archive.part" | cut -d' ' -f1)
@@ -77,8 +75,10 @@ ensure_cargo_pgrx() {
     cargo install cargo-pgrx --version "$version" --locked --root "$root" >&2
   fi
   export PATH="$root/bin:$PATH"
-  export PGRX_HOME="$cache/pgrx-$version"
-  if [[ ! -f "$PGRX_HOME/config.toml" ]]; then
+  # One pgrx home per major: `cargo pgrx init` writes a config naming only the pg_config it is
+  # given, so another server build of the major (a new package) initializes it again.
+  export PGRX_HOME="$cache/pgrx-$version-pg$PG_MAJOR"
+  if ! grep -qF "\"$pg_config\"" "$PGRX_HOME/config.toml" 2>/dev/null; then
     mkdir -p "$PGRX_HOME"
     cargo pgrx init "--pg$PG_MAJOR" "$pg_config" >&2
   fi
@@ -101,7 +101,6 @@ build() {
     echo "$artifacts"
     return
   fi
-  require_pg_config
   ensure_rust
   fetch_crate
   local pgrx profile_flag=() staging
@@ -125,49 +124,8 @@ build() {
   echo "$artifacts"
 }
 
-# Copies only what differs, so a second install is a no-op and a running server keeps
-# its already loaded library.
-install_artifacts() {
-  local from=$1 libdir extdir file
-  require_pg_config
-  libdir=$("$pg_config" --pkglibdir)
-  extdir="$("$pg_config" --sharedir)/extension"
-  for file in "$from"/lib/* "$from"/extension/*; do
-    local target
-    case "$file" in */lib/*) target="$libdir/$(basename "$file")" ;; *) target="$extdir/$(basename "$file")" ;; esac
-    if ! cmp -s "$file" "$target"; then
-      [[ -w "$(dirname "$target")" ]] || die "cannot write $target: run as root (sudo $0 install)"
-      install -m 0644 "$file" "$target.pgtv-new"
-      mv "$target.pgtv-new" "$target"
-      log "installed $target"
-    fi
-  done
-}
-
-status() {
-  if [[ -f "$artifacts/.complete" ]]; then echo "built: $artifacts"; else echo "not built: $artifacts"; fi
-  require_pg_config
-  if cmp -s "$artifacts/lib/pg_tviews.so" "$("$pg_config" --pkglibdir)/pg_tviews.so" 2>/dev/null; then
-    echo "installed: $("$pg_config" --pkglibdir)/pg_tviews.so"
-  else
-    echo "not installed in $("$pg_config" --pkglibdir)"
-  fi
-}
-
-with_lock() {
-  # Two runs building at once would race on the same target folder.
-  mkdir -p "$cache"
-  exec 9>"$cache/.build.lock"
-  flock 9
-  "$@"
-}
-
-case "${1:-}" in
-  build) with_lock build ;;
-  install) with_lock install_artifacts "$(with_lock build)" ;;
-  status) status ;;
-  *)
-    echo "usage: $0 build | install | status" >&2
-    exit 2
-    ;;
-esac
+# Two runs building at once would race on the same target folder.
+mkdir -p "$cache"
+exec 9>"$cache/.build.lock"
+flock 9
+build

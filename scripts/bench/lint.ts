@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../../src/config/paths.ts';
+import { projectSnapshots } from '../../src/api/live.ts';
 import { lintPaths } from '../../src/lint/index.ts';
 import { snippetTemplate } from '../../src/snippets/scaffold.ts';
 
@@ -55,7 +56,7 @@ for (let i = 0; i < count; i++) {
 mkdirSync(path.join(root, 'content', '01-bench'), { recursive: true });
 writeFileSync(path.join(root, 'content', '01-bench', 'all.mdx'), `# Bench\n\n${names.map((n) => `::snippet{name="${n}"}`).join('\n\n')}\n`);
 
-const layout = { projectRoot: root, snippetsRoot: path.join(root, 'snippets'), contentRoot: path.join(root, 'content'), snapshotFile: path.join(projectRoot, 'src', 'api', 'pg_tviews.json') };
+const layout = { projectRoot: root, snippetsRoot: path.join(root, 'snippets'), contentRoot: path.join(root, 'content'), snapshots: projectSnapshots() };
 const paths = [layout.snippetsRoot, layout.contentRoot];
 
 const timings: number[] = [];

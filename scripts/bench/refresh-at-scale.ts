@@ -3,7 +3,7 @@
 // snippets cost, and what the read-only refresh and troubleshooting snippets take on the scale
 // fixture (1,000,000 rows in tv_comment). Prints figures (median of --runs) as a table.
 //
-//   PGTV_STATE_DIR=… node scripts/bench/refresh-at-scale.ts [--scale 200] [--runs 3] [--only read-only|refresh|index]
+//   PGTV_STATE_DIR=… node scripts/bench/refresh-at-scale.ts [--target pg18] [--scale 200] [--runs 3] [--only read-only|refresh|index]
 //
 // Uses the server of `runbooks db up --scale N` when one runs in PGTV_STATE_DIR (start it
 // first: loading the scale fixture takes minutes), otherwise starts one. Everything runs in a
@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { projectRoot, snippetsRoot } from '../../src/config/paths.ts';
+import { findTarget, loadTargets } from '../../src/config/targets.ts';
 import { acquireServer } from '../../src/db/acquire.ts';
 import { loadSnippets, type Snippet } from '../../src/snippets/snippet.ts';
 import { runPsqlScript, type Wrapping } from '../../src/verify/psql-runner.ts';
@@ -20,12 +21,15 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '200' },
     runs: { type: 'string', default: '3' },
     only: { type: 'string' },
+    target: { type: 'string' },
   },
 });
+const target = values.target ? findTarget(values.target) : loadTargets().primary;
 const runs = Number(values.runs);
 const part = (name: string) => !values.only || values.only === name;
 
-const server = await acquireServer({ scale: Number(values.scale), onLog: (line) => console.error(line) });
+const server = await acquireServer({ target: target.id, scale: Number(values.scale), onLog: (line) => console.error(line) });
+console.error(`target ${target.id}: PostgreSQL ${server.info.postgresVersion}, pg_tviews ${server.info.pgTviewsVersion}`);
 let database: string | undefined;
 let client: pg.Client | undefined;
 let cleaned = false;
@@ -63,7 +67,7 @@ try {
   const timeSnippet = async (snippet: Snippet, params: Record<string, string>, wrap: Wrapping) => {
     const values = { ...Object.fromEntries(Object.entries(snippet.header!.params).map(([k, spec]) => [k, spec.value])), ...params };
     const started = performance.now();
-    const run = await runPsqlScript(snippet.text, { databaseUrl: url, params: values, wrap, timeoutMs: 30 * 60_000, applicationName: 'bench-refresh' });
+    const run = await runPsqlScript(snippet.text, { databaseUrl: url, binDir: server.info.binDir, params: values, wrap, timeoutMs: 30 * 60_000, applicationName: 'bench-refresh' });
     if (run.error) throw new Error(`${snippet.name} ${JSON.stringify(params)}: ${run.error.message}`);
     return performance.now() - started;
   };

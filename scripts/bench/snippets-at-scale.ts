@@ -14,6 +14,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot, snippetsRoot } from '../../src/config/paths.ts';
+import { findTarget, loadTargets } from '../../src/config/targets.ts';
 import { AttachedServer, type VerificationServer } from '../../src/db/attached.ts';
 import { DatabaseServer } from '../../src/db/server.ts';
 import { runningServer, stateFile } from '../../src/db/state.ts';
@@ -24,6 +25,7 @@ import { runPsqlScript } from '../../src/verify/psql-runner.ts';
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
+    target: { type: 'string' },
     scale: { type: 'string', default: '200' },
     runs: { type: 'string', default: '3' },
     timeout: { type: 'string' },
@@ -33,11 +35,12 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log('usage: node scripts/bench/snippets-at-scale.ts [--only <glob>] [--scale N] [--runs N] [--timeout 10min] [--keep] [--markdown]');
+  console.log('usage: node scripts/bench/snippets-at-scale.ts [--target pg18] [--only <glob>] [--scale N] [--runs N] [--timeout 10min] [--keep] [--markdown]');
   process.exit(0);
 }
 const scale = Number(values.scale);
 const runs = Number(values.runs);
+const target = values.target ? findTarget(values.target) : loadTargets().primary;
 if (!Number.isInteger(scale) || scale < 1 || !Number.isInteger(runs) || runs < 1) {
   console.error('--scale and --runs must be whole numbers of at least 1');
   process.exit(2);
@@ -80,7 +83,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 try {
-  const running = await runningServer();
+  const running = await runningServer(target.id);
   if (running && running.scale >= scale) {
     server = new AttachedServer(running);
     console.error(`using the running ${running.provider} server (scale ${running.scale}, owner ${running.ownerPid})`);
@@ -93,7 +96,7 @@ try {
       console.error(`starting a scale-${scale} server (loading the fixture takes minutes)…`);
     }
     // Recorded in the state file only when it is to be kept, so that `db down` finds it.
-    started = await DatabaseServer.start({ scale, stateFile: keep ? stateFile() : undefined });
+    started = await DatabaseServer.start({ target: target.id, scale, stateFile: keep ? stateFile(target.id) : undefined });
     server = started;
   }
   const url = server.url(server.info.fixtureDatabase);
@@ -101,7 +104,7 @@ try {
   const largest = await runPsqlScript(
     `SELECT r.name, (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I.%I', r.schema, r.name), false, true, '')))[1]::text AS rows
        FROM tviews.registry r JOIN pg_class c ON c.oid = format('%I.%I', r.schema, r.name)::regclass ORDER BY c.reltuples DESC LIMIT 1;`,
-    { databaseUrl: url, params: {}, wrap: 'read-only', timeoutMs: 30_000, applicationName: 'bench-snippets-at-scale' },
+    { databaseUrl: url, binDir: server.info.binDir, params: {}, wrap: 'read-only', timeoutMs: 30_000, applicationName: 'bench-snippets-at-scale' },
   );
   const [name, rows] = largest.results[0]?.rows[0] ?? ['?', '0'];
   console.error(`largest TVIEW: ${name} with ${Number(rows).toLocaleString('en')} rows; ${selected.length} snippet(s), ${runs} run(s) each\n`);
@@ -110,7 +113,7 @@ try {
   const baseline: number[] = [];
   for (let run = 0; run < Math.max(runs, 3); run++) {
     const t0 = performance.now();
-    await runPsqlScript('SELECT 1;', { databaseUrl: url, params: {}, wrap: 'read-only', timeoutMs: 30_000, applicationName: 'bench-snippets-at-scale' });
+    await runPsqlScript('SELECT 1;', { databaseUrl: url, binDir: server.info.binDir, params: {}, wrap: 'read-only', timeoutMs: 30_000, applicationName: 'bench-snippets-at-scale' });
     baseline.push(performance.now() - t0);
   }
   const overhead = [...baseline].sort((a, b) => a - b)[Math.floor((baseline.length - 1) / 2)];
@@ -133,7 +136,7 @@ try {
     let resultRows = '';
     for (let run = 0; run < runs && !interrupted; run++) {
       const t0 = performance.now();
-      const result = await runPsqlScript(snippet.text, { databaseUrl: url, params, wrap: 'read-only', timeoutMs, applicationName: 'bench-snippets-at-scale' });
+      const result = await runPsqlScript(snippet.text, { databaseUrl: url, binDir: server.info.binDir, params, wrap: 'read-only', timeoutMs, applicationName: 'bench-snippets-at-scale' });
       times.push(performance.now() - t0);
       resultRows = String(result.results.at(-1)?.rowCount ?? '');
       // A snippet whose header expects an error (a guard) has done its job when it fails.
@@ -149,7 +152,7 @@ try {
   }
 
   if (interrupted) throw new Error('interrupted');
-  console.log(`\nRead-only snippets on the scale fixture (${name}: ${Number(rows).toLocaleString('en')} rows), median of ${runs} run(s),`);
+  console.log(`\nRead-only snippets on the scale fixture (${name}: ${Number(rows).toLocaleString('en')} rows), ${server.info.target}: PostgreSQL ${server.info.postgresVersion}, pg_tviews ${server.info.pgTviewsVersion}, median of ${runs} run(s),`);
   console.log(`including psql start-up and connection (SELECT 1 takes ${formatMs(overhead)}):\n`);
   const header = ['snippet', 'median', 'fastest', 'slowest', 'rows', 'status'];
   const lines = table.map((r) => [r.snippet, formatMs(r.median), formatMs(r.min), formatMs(r.max), r.rows, r.status]);

@@ -15,6 +15,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadTargets } from '../../src/config/targets.ts';
 import { acquireServer } from '../../src/db/acquire.ts';
 import { verify } from '../../src/verify/run.ts';
 
@@ -22,7 +23,7 @@ const { values } = parseArgs({ options: { snippets: { type: 'string', default: '
 const count = Number(values.snippets);
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'bench-verify-'));
-const server = await acquireServer({ onLog: () => undefined });
+const server = await acquireServer({ target: loadTargets().primary.id, onLog: () => undefined });
 let cleaned = false;
 const cleanUp = async () => {
   if (cleaned) return;

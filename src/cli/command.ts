@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../errors/index.ts';
 
 /**
  * The contract every `runbooks` command implements. Exit codes: 0 ok, 1 the work found a
@@ -16,12 +17,6 @@ export interface Command {
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
-
-/** Misuse of the command line: the message says what to type instead. Exit 2. */
-export class UsageError extends Error {}
-
-/** Something missing from the machine or the server: the message says how to get it. Exit 2. */
-export class EnvironmentError extends Error {}
 
 /** Strict option parsing that turns node's errors into a UsageError. */
 export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(

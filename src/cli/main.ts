@@ -1,4 +1,5 @@
-import { type Command, EnvironmentError, EXIT_FAILURE, EXIT_USAGE, UsageError, wantsHelp } from './command.ts';
+import { type Command, EXIT_FAILURE, EXIT_USAGE, wantsHelp } from './command.ts';
+import { EnvironmentError, UsageError } from '../errors/index.ts';
 import { commands } from './commands/index.ts';
 
 function overview(): string {
@@ -39,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_USAGE;
     }
     if (error instanceof EnvironmentError) {
-      console.error(`runbooks ${command.name}: ${error.message}`);
+      console.error(`runbooks ${command.name}: ${error.describe()}`);
       return EXIT_USAGE;
     }
     console.error(`runbooks ${command.name}: ${(error as Error).stack ?? error}`);

@@ -5,12 +5,12 @@ import { isAlive } from './local/cluster.ts';
 import { runningServer } from './state.ts';
 
 /**
- * The database running under `runbooks db up` when it matches what is asked (so repeated
- * verification is fast), otherwise a throwaway server that goes away with `close()` or
- * with this process.
+ * The database running under `runbooks db up` for that target when it matches what is asked
+ * (so repeated verification is fast), otherwise a throwaway server that goes away with
+ * `close()` or with this process.
  */
-export async function acquireServer(options: { provider?: ProviderName; scale?: number; onLog?: (line: string) => void }): Promise<VerificationServer> {
-  const running = await runningServer();
+export async function acquireServer(options: { target: string; provider?: ProviderName; scale?: number; onLog?: (line: string) => void }): Promise<VerificationServer> {
+  const running = await runningServer(options.target);
   const provider = options.provider ?? 'local';
   const scale = options.scale ?? 1;
   if (running && running.provider === provider && running.scale === scale) {
@@ -18,5 +18,5 @@ export async function acquireServer(options: { provider?: ProviderName; scale?: 
     for (const name of await borrowed.reapAbandoned(isAlive)) options.onLog?.(`dropped ${name}, left by a run that was killed`);
     return borrowed;
   }
-  return DatabaseServer.start({ provider, scale, onLog: options.onLog });
+  return DatabaseServer.start({ provider, target: options.target, scale, onLog: options.onLog });
 }

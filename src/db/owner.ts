@@ -12,8 +12,8 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EnvironmentError } from '../cli/command.ts';
-import { pinnedVersions } from '../config/versions.ts';
+import { EnvironmentError } from '../errors/index.ts';
+import { findTarget, loadTargets } from '../config/targets.ts';
 import { type Provider, PROVIDER_NAMES, type ProviderName } from './provider.ts';
 import { dockerProvider } from './providers/docker.ts';
 import { localProvider } from './providers/local.ts';
@@ -25,6 +25,7 @@ const { values } = parseArgs({
   options: {
     provider: { type: 'string', default: 'local' },
     scale: { type: 'string', default: '1' },
+    target: { type: 'string' },
     'state-file': { type: 'string' },
   },
 });
@@ -38,10 +39,17 @@ process.stderr.on('error', () => undefined);
 process.stdout.on('error', () => undefined);
 
 function makeProvider(): Provider {
-  const postgresMajor = pinnedVersions().postgresMajor;
-  if (providerName === 'docker') return dockerProvider({ postgresMajor, scale });
-  if (providerName === 'url') return urlProvider({ postgresMajor, scale, databaseUrl: process.env.PGTV_DATABASE_URL });
-  return localProvider({ postgresMajor, scale });
+  const target = values.target ? findTarget(values.target) : loadTargets().primary;
+  if (providerName === 'docker') return dockerProvider({ target, scale });
+  if (providerName === 'url') return urlProvider({ target, scale, databaseUrl: process.env.PGTV_DATABASE_URL });
+  return localProvider({ target, scale });
+}
+
+/** The url provider runs whatever the server is: it is named after the target of its major. */
+function targetId(serverVersionNum: number): string {
+  if (providerName !== 'url') return values.target ?? loadTargets().primary.id;
+  const major = Math.floor(serverVersionNum / 10000);
+  return loadTargets().all.find((t) => t.postgresMajor === major)?.id ?? `pg${major}`;
 }
 
 let provider: Provider | undefined;
@@ -93,20 +101,23 @@ async function start(): Promise<ServerInfo> {
   const templateDatabase = `${started.databasePrefix}template${scale > 1 ? `_x${scale}` : ''}`;
   const fixtureDatabase = `${started.databasePrefix}fixture`;
   const templateStart = Date.now();
-  await createTemplate(started.adminUrl, templateDatabase, scale);
+  await createTemplate(started.adminUrl, templateDatabase, scale, started.binDir);
   log(`fixture template ${templateDatabase} loaded (scale ${scale}) in ${Date.now() - templateStart} ms`);
   const versions = await withAdmin(started.adminUrl, async (client) => {
     await cloneDatabase(client, templateDatabase, fixtureDatabase);
     const fixture = databaseUrl(started.adminUrl, fixtureDatabase);
     return withAdmin(fixture, async (fixtureClient) => {
-      const { rows } = await fixtureClient.query<{ postgres: string; pg_tviews: string }>(
-        `SELECT current_setting('server_version') AS postgres, extversion AS pg_tviews FROM pg_extension WHERE extname = 'pg_tviews'`,
+      const { rows } = await fixtureClient.query<{ postgres: string; version_num: number; pg_tviews: string }>(
+        `SELECT current_setting('server_version') AS postgres, current_setting('server_version_num')::int AS version_num, extversion AS pg_tviews
+         FROM pg_extension WHERE extname = 'pg_tviews'`,
       );
       return rows[0];
     });
   });
   return {
     provider: providerName,
+    target: targetId(versions.version_num),
+    binDir: started.binDir,
     ownerPid: process.pid,
     adminUrl: started.adminUrl,
     databasePrefix: started.databasePrefix,
@@ -114,7 +125,7 @@ async function start(): Promise<ServerInfo> {
     fixtureDatabase,
     fixtureUrl: databaseUrl(started.adminUrl, fixtureDatabase),
     scale,
-    postgresVersion: versions.postgres,
+    postgresVersion: versions.postgres.split(' ')[0],
     pgTviewsVersion: versions.pg_tviews,
     startedAt: new Date().toISOString(),
     details: started.details,
@@ -129,6 +140,9 @@ try {
   }
   if (!stopping) process.stdout.write(`${JSON.stringify({ ready: info })}\n`);
 } catch (error) {
-  process.stdout.write(`${JSON.stringify({ error: (error as Error).message, environment: error instanceof EnvironmentError })}\n`);
+  // Every failure to bring the server up is the environment's (a package, a build, a port,
+  // the fixture on that server): said as a message with its file and line, never a stack.
+  const location = error instanceof EnvironmentError ? error.location : undefined;
+  process.stdout.write(`${JSON.stringify({ error: (error as Error).message, location })}\n`);
   await shutdown(error instanceof EnvironmentError ? 2 : 1);
 }

@@ -1,3 +1,5 @@
+import type { Target } from '../config/targets.ts';
+
 /**
  * A provider brings up a PostgreSQL server on which pg_tviews can be created and gives the
  * rest of the tool one thing: an admin URL plus a prefix its databases must carry. The
@@ -9,6 +11,8 @@ export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 export interface StartedServer {
   adminUrl: string;
+  /** Where the client programs matching the server are (psql, pg_dump…). */
+  binDir: string;
   /** Every database this run creates starts with it; cleanup drops exactly those. */
   databasePrefix: string;
   /** Provider-specific facts for `db status` (cluster directory, container name…). */
@@ -25,7 +29,8 @@ export interface Provider {
 export interface ProviderOptions {
   /** For `url`: the server to use; for `docker`: ignored. */
   databaseUrl?: string;
-  postgresMajor: number;
+  /** What to run: the local and docker providers build it; the url provider reports the server's own versions instead. */
+  target: Target;
   /** Fixture scale, so a provider can size what it creates. */
   scale: number;
 }

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { EnvironmentError } from '../cli/command.ts';
+import { EnvironmentError, type ErrorLocation } from '../errors/index.ts';
 import { AttachedServer } from './attached.ts';
 import type { ProviderName } from './provider.ts';
 import type { ServerInfo } from './server-info.ts';
@@ -11,6 +11,8 @@ const OWNER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'ow
 
 export interface StartOptions {
   provider?: ProviderName;
+  /** A target id of targets.env; default: the primary target. */
+  target?: string;
   scale?: number;
   /** Where to record the server for `runbooks db status` and friends. */
   stateFile?: string;
@@ -36,6 +38,7 @@ export class DatabaseServer extends AttachedServer {
 
   static async start(options: StartOptions = {}): Promise<DatabaseServer> {
     const args = ['--provider', options.provider ?? 'local', '--scale', String(options.scale ?? 1)];
+    if (options.target) args.push('--target', options.target);
     if (options.stateFile) args.push('--state-file', options.stateFile);
     const owner = spawn(process.execPath, [OWNER_SCRIPT, ...args], {
       detached: true,
@@ -45,7 +48,7 @@ export class DatabaseServer extends AttachedServer {
     const onLog = options.onLog ?? ((line: string) => process.stderr.write(`${line}\n`));
     createInterface({ input: owner.stderr! }).on('line', onLog);
     const lines = createInterface({ input: owner.stdout! });
-    const message = await new Promise<{ ready?: ServerInfo; error?: string; environment?: boolean }>((resolve) => {
+    const message = await new Promise<{ ready?: ServerInfo; error?: string; location?: ErrorLocation }>((resolve) => {
       lines.once('line', (line) => {
         try {
           resolve(JSON.parse(line));
@@ -59,8 +62,7 @@ export class DatabaseServer extends AttachedServer {
     if (!message.ready) {
       owner.stdin!.end();
       await exited;
-      const error = message.error ?? 'the database did not start';
-      throw message.environment ? new EnvironmentError(error) : new Error(error);
+      throw new EnvironmentError(message.error ?? 'the database did not start', message.location);
     }
     return new DatabaseServer(message.ready, owner, exited);
   }

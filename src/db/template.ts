@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import { fixturesRoot } from '../config/paths.ts';
+import { EnvironmentError } from '../errors/index.ts';
 import { quoteIdentifier } from '../snippets/params.ts';
 
 /**
@@ -17,13 +18,26 @@ export function databaseUrl(adminUrl: string, database: string): string {
   return url.toString();
 }
 
-/** Runs the fixture files through psql, as a user would, stopping at the first error. */
-export async function loadFixture(url: string, scale: number): Promise<void> {
+/**
+ * A fixture that does not load is the server's or the fixture's problem, not a bug: the
+ * error names the fixture file and line psql stopped at (psql:<file>:<line>: ERROR: …).
+ */
+export function fixtureError(stderr: string, server: string): EnvironmentError {
+  const match = /^psql:(.+?):(\d+): (?:ERROR|FATAL|error):\s+(.*)$/m.exec(stderr);
+  const detail = stderr.split('\n').filter((l) => /^(DETAIL|HINT):/.test(l)).join('\n');
+  const what = `the fixture does not load on ${server}: ${match ? match[3] : stderr.trim() || 'psql failed'}${detail ? `\n${detail}` : ''}\n` +
+    'fix the fixture for the pg_tviews this server runs (docs/pg_tviews-facts.md says what changed between releases), or use a server with the pinned release (runbooks targets)';
+  return new EnvironmentError(what, match ? { file: path.relative(process.cwd(), match[1]), line: Number(match[2]) } : { file: path.relative(process.cwd(), fixturesRoot) });
+}
+
+/** Runs the fixture files through the server's own psql, as a user would, stopping at the first error. */
+export async function loadFixture(url: string, scale: number, binDir: string): Promise<void> {
   const args = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-v', `scale=${scale}`, '-d', url];
   for (const file of FIXTURE_FILES) args.push('-f', path.join(fixturesRoot, file));
+  const server = new URL(url).host || 'the local cluster';
   await new Promise<void>((resolve, reject) => {
-    execFile('psql', args, { env: { ...process.env, PGOPTIONS: '-c client_min_messages=error' }, maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) =>
-      error ? reject(new Error(`loading the fixture failed:\n${stderr || error.message}`)) : resolve(),
+    execFile(path.join(binDir, 'psql'), args, { env: { ...process.env, PGOPTIONS: '-c client_min_messages=error' }, maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) =>
+      error ? reject(fixtureError(stderr || error.message, server)) : resolve(),
     );
   });
 }
@@ -38,9 +52,9 @@ export async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) =
   }
 }
 
-export async function createTemplate(adminUrl: string, name: string, scale: number): Promise<void> {
+export async function createTemplate(adminUrl: string, name: string, scale: number, binDir: string): Promise<void> {
   await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
-  await loadFixture(databaseUrl(adminUrl, name), scale);
+  await loadFixture(databaseUrl(adminUrl, name), scale, binDir);
   // Marked as a template so nobody connects to it by accident and blocks cloning.
   await withAdmin(adminUrl, (client) => client.query(`ALTER DATABASE ${quoteIdentifier(name)} WITH IS_TEMPLATE true`));
 }

@@ -14,6 +14,8 @@ export interface Diagnostic {
   severity: Severity;
   message: string;
   hint: string;
+  /** Only on these targets (an API finding some targets' snapshots do not share); absent: on every target. */
+  targets?: string[];
 }
 
 /** What a rule returns; the runner fills in the rule id, default severity and hint. */
@@ -25,6 +27,7 @@ export interface Finding {
   message: string;
   hint?: string;
   severity?: Severity;
+  targets?: string[];
 }
 
 /** `file:line:col  rule  message` and, indented below it, the fix hint. */

@@ -1,7 +1,10 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { TargetSnapshotFile } from '../api/live.ts';
 import type { ApiSnapshot } from '../api/snapshot.ts';
-import { EnvironmentError } from '../cli/command.ts';
+import { claimedTargets } from '../config/claims.ts';
+import { loadTargets, type Target } from '../config/targets.ts';
+import { EnvironmentError } from '../errors/index.ts';
 import { findSnippetFiles, loadSnippet, snippetName, type Snippet } from '../snippets/snippet.ts';
 import { indexSnapshot } from './api/catalog.ts';
 import { embeddedPsqlText } from './bash/embedded-sql.ts';
@@ -39,6 +42,7 @@ export async function lintSnippets(snippets: Snippet[], context: LintContext, ru
       severity: finding.severity ?? rule.severity,
       message: finding.message,
       hint: finding.hint ?? rule.hint,
+      ...(finding.targets ? { targets: finding.targets } : {}),
     });
   const internalError = (rule: LintRule, file: string, error: unknown) =>
     diagnostics.push({ file, line: 1, column: 1, rule: 'internal-error', severity: 'error', message: `rule ${rule.id} failed: ${(error as Error).message}`, hint: 'report this as a bug in the lint rule, with the snippet' });
@@ -56,7 +60,8 @@ export async function lintSnippets(snippets: Snippet[], context: LintContext, ru
     for (const rule of rules) {
       if (!rule.check) continue;
       try {
-        for (const finding of rule.check(subject, context)) emit(rule, finding.file ?? subject.snippet.relativeFile, finding);
+        const findings = rule.usesApi ? checkOnEachTarget(rule, subject, context) : rule.check(subject, context);
+        for (const finding of findings) emit(rule, finding.file ?? subject.snippet.relativeFile, finding);
       } catch (error) {
         internalError(rule, subject.snippet.relativeFile, error);
       }
@@ -66,12 +71,35 @@ export async function lintSnippets(snippets: Snippet[], context: LintContext, ru
   return diagnostics.sort(compareDiagnostics);
 }
 
+/**
+ * Runs an API rule against the snapshot of every target the snippet claims. Targets usually
+ * agree, and then a finding is reported once; one found on some targets only says which.
+ */
+function checkOnEachTarget(rule: LintRule, subject: LintSubject, context: LintContext): Finding[] {
+  const claimed = new Set(claimedTargets(subject.snippet.header?.targets, context.targets.map((t) => t.target)).map((t) => t.id));
+  const checked = context.targets.filter((t) => claimed.has(t.target.id));
+  const found = new Map<string, { finding: Finding; targets: string[] }>();
+  for (const { target, api } of checked) {
+    for (const finding of rule.check!(subject, { ...context, api })) {
+      const key = `${finding.line}:${finding.column}:${finding.message}`;
+      const entry = found.get(key) ?? { finding, targets: [] };
+      entry.targets.push(target.id);
+      found.set(key, entry);
+    }
+  }
+  return [...found.values()].map(({ finding, targets }) =>
+    targets.length === checked.length ? finding : { ...finding, message: `${finding.message} (on ${targets.join(', ')})`, targets },
+  );
+}
+
 export interface ProjectLayout {
   projectRoot: string;
   snippetsRoot: string;
   contentRoot: string;
-  /** The committed API snapshot (src/api/pg_tviews.json). */
-  snapshotFile: string;
+  /** The committed API snapshot of each target (src/api/snapshots/<target>.json), the primary one first. */
+  snapshots: TargetSnapshotFile[];
+  /** The targets, when not those of targets.env (tests). */
+  targets?: Target[];
 }
 
 const RUNBOOK_EXTENSIONS = new Set(['.mdx', '.md']);
@@ -101,7 +129,13 @@ async function findRunbookFiles(paths: string[]): Promise<string[]> {
 }
 
 export async function loadApiSnapshot(file: string): Promise<ApiSnapshot> {
-  return JSON.parse(await readFile(file, 'utf8')) as ApiSnapshot;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new EnvironmentError(`the API snapshot ${file} is missing: run 'runbooks api-snapshot' to record it`);
+  }
+  return JSON.parse(text) as ApiSnapshot;
 }
 
 /**
@@ -111,8 +145,15 @@ export async function loadApiSnapshot(file: string): Promise<ApiSnapshot> {
  * references to check: those given, or every runbook under content/ when none are given.
  */
 export async function createLintContext(layout: ProjectLayout, runbookFilesToCheck?: string[]): Promise<LintContext> {
-  const [snapshot, catalogue, contentFiles] = await Promise.all([
-    loadApiSnapshot(layout.snapshotFile),
+  const targets = layout.targets ?? loadTargets().all;
+  const [snapshots, catalogue, contentFiles] = await Promise.all([
+    Promise.all(
+      targets.map(async (target) => {
+        const file = layout.snapshots.find((s) => s.target === target.id)?.file;
+        if (!file) throw new EnvironmentError(`no API snapshot for target ${target.id}: run 'runbooks api-snapshot --target ${target.id}'`);
+        return { target, api: indexSnapshot(await loadApiSnapshot(file)) };
+      }),
+    ),
     (await exists(layout.snippetsRoot)) ? findSnippetFiles([layout.snippetsRoot]) : Promise.resolve([]),
     (await exists(layout.contentRoot)) ? findRunbookFiles([layout.contentRoot]) : Promise.resolve([]),
   ]);
@@ -121,7 +162,8 @@ export async function createLintContext(layout: ProjectLayout, runbookFilesToChe
   const pages = await readRunbookReferences(allRunbooks, layout.projectRoot);
   const checked = new Set(toCheck.map((f) => path.relative(layout.projectRoot, f)));
   return {
-    api: indexSnapshot(snapshot),
+    api: snapshots[0].api,
+    targets: snapshots,
     knownSnippetNames: new Set(catalogue.map((file) => snippetName(file, layout.snippetsRoot))),
     runbookReferences: pages.flatMap((page) => page.references),
     checkReferencesIn: checked,

@@ -1,4 +1,5 @@
 import type { ApiCatalog } from './api/catalog.ts';
+import type { Target } from '../config/targets.ts';
 import type { Finding, Severity } from './diagnostic.ts';
 import type { SqlAnalysis } from './sql/parse.ts';
 import type { Snippet } from '../snippets/snippet.ts';
@@ -20,7 +21,10 @@ export interface LintSubject {
 }
 
 export interface LintContext {
+  /** The API of the target being checked: a rule that reads it sets `usesApi`, and runs once per target the snippet claims. */
   api: ApiCatalog;
+  /** Every target, the primary one first, with its API. */
+  targets: { target: Target; api: ApiCatalog }[];
   /**
    * `::snippet` references found in runbooks. When undefined (no runbooks were read), the
    * rules about references are not run.
@@ -41,6 +45,8 @@ export interface LintRule {
   description: string;
   hint: string;
   severity: Severity;
+  /** Reads `context.api`: checked against the snapshot of each target the snippet claims. */
+  usesApi?: boolean;
   check?(subject: LintSubject, context: LintContext): Finding[];
   checkAll?(subjects: LintSubject[], context: LintContext): Promise<FindingFor[]> | FindingFor[];
 }

@@ -1,6 +1,6 @@
 import type { Report } from './schema.ts';
 
-/** JUnit XML for CI systems: one suite for snippets, one for scenarios. */
+/** JUnit XML for CI systems: per target, one suite for snippets and one for scenarios. */
 
 function escape(text: string): string {
   return text
@@ -34,22 +34,38 @@ function suite(name: string, cases: Case[]): string {
   return [`  <testsuite name="${escape(name)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}" time="${time}">`, ...body, '  </testsuite>'].join('\n');
 }
 
+function failure(error: { file: string; line?: number; message: string } | undefined): string | undefined {
+  return error ? `${error.file}:${error.line ?? 1}: ${error.message}` : undefined;
+}
+
+/** One suite per target and kind: a CI system then shows which target a failure is on. */
 export function toJunit(report: Report): string {
-  const snippets: Case[] = report.snippets.map((s) => ({
-    name: s.name,
-    file: s.file,
-    seconds: s.durationMs / 1000,
-    status: s.status,
-    message: s.error ? `${s.error.file}:${s.error.line ?? 1}: ${s.error.message}` : undefined,
-    detail: s.checks.filter((c) => c.status === 'failed').map((c) => `${c.name}: ${c.message ?? ''}`).join('\n'),
-  }));
-  const scenarios: Case[] = report.scenarios.map((s) => ({
-    name: s.name,
-    file: s.file,
-    seconds: s.durationMs / 1000,
-    status: s.status,
-    message: s.error ? `${s.error.file}:${s.error.line ?? 1}: ${s.error.message}` : undefined,
-    detail: s.steps.map((step) => `${step.status === 'passed' ? 'ok  ' : 'FAIL'} ${step.description}${step.message ? `: ${step.message}` : ''}`).join('\n'),
-  }));
-  return ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites name="runbooks verify">', suite('snippets', snippets), suite('scenarios', scenarios), '</testsuites>', ''].join('\n');
+  const suites = report.targets.flatMap((target) => {
+    const snippets: Case[] = report.snippets.flatMap((s) => {
+      const run = s.targets[target.id];
+      if (!run) return [];
+      return [{
+        name: s.name,
+        file: s.file,
+        seconds: run.durationMs / 1000,
+        status: run.status,
+        message: run.reason ?? failure(run.error),
+        detail: run.checks.filter((c) => c.status === 'failed').map((c) => `${c.name}: ${c.message ?? ''}`).join('\n'),
+      }];
+    });
+    const scenarios: Case[] = report.scenarios.flatMap((s) => {
+      const run = s.targets[target.id];
+      if (!run) return [];
+      return [{
+        name: s.name,
+        file: s.file,
+        seconds: run.durationMs / 1000,
+        status: run.status,
+        message: run.reason ?? failure(run.error),
+        detail: run.steps.map((step) => `${step.status === 'passed' ? 'ok  ' : 'FAIL'} ${step.description}${step.message ? `: ${step.message}` : ''}`).join('\n'),
+      }];
+    });
+    return [suite(`snippets on ${target.id}`, snippets), suite(`scenarios on ${target.id}`, scenarios)];
+  });
+  return ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites name="runbooks verify">', ...suites, '</testsuites>', ''].join('\n');
 }

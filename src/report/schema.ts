@@ -7,7 +7,7 @@ import { z } from 'zod';
  * Additive changes keep schemaVersion; anything else increments it.
  */
 
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 export const statusSchema = z.enum(['passed', 'failed', 'skipped']);
 export type Status = z.infer<typeof statusSchema>;
@@ -51,6 +51,23 @@ export const resultSetSchema = z
   })
   .strict();
 
+/** One snippet on one target. */
+export const snippetRunSchema = z
+  .object({
+    status: statusSchema,
+    /** Why it was skipped: the snippet's `targets` claim leaves this target out, with its reason. */
+    reason: z.string().optional(),
+    checks: z.array(checkSchema),
+    durationMs: z.number().min(0),
+    /** How the dry run was isolated: `read-only-transaction`, `rolled-back-transaction`, `disposable-database`, `sandbox`. */
+    isolation: z.string().optional(),
+    /** Output of the dry run with the header's parameter values (stdout, then notices). */
+    output: z.string().optional(),
+    results: z.array(resultSetSchema).optional(),
+    error: locatedErrorSchema.optional(),
+  })
+  .strict();
+
 export const snippetEntrySchema = z
   .object({
     name: z.string(),
@@ -61,15 +78,10 @@ export const snippetEntrySchema = z
     title: z.string().optional(),
     declaredSafety: z.enum(['read-only', 'writes', 'destructive']).optional(),
     derivedSafety: derivedSafetySchema.optional(),
+    /** Over the targets it claims: failed if it failed on one, passed if it passed on all, else skipped. */
     status: statusSchema,
-    checks: z.array(checkSchema),
-    durationMs: z.number().min(0),
-    /** How the dry run was isolated: `read-only-transaction`, `rolled-back-transaction`, `disposable-database`, `sandbox`. */
-    isolation: z.string().optional(),
-    /** Output of the dry run with the header's parameter values (stdout, then notices). */
-    output: z.string().optional(),
-    results: z.array(resultSetSchema).optional(),
-    error: locatedErrorSchema.optional(),
+    /** One run per target of the report, keyed by target id. */
+    targets: z.record(z.string(), snippetRunSchema),
   })
   .strict();
 
@@ -83,6 +95,17 @@ export const scenarioStepSchema = z
   })
   .strict();
 
+/** One scenario on one target. */
+export const scenarioRunSchema = z
+  .object({
+    status: statusSchema,
+    reason: z.string().optional(),
+    durationMs: z.number().min(0),
+    steps: z.array(scenarioStepSchema),
+    error: locatedErrorSchema.optional(),
+  })
+  .strict();
+
 export const scenarioEntrySchema = z
   .object({
     name: z.string(),
@@ -93,13 +116,24 @@ export const scenarioEntrySchema = z
     /** Snippets it runs: a change to one of them re-runs the scenario under --changed. */
     snippets: z.array(z.string()),
     status: statusSchema,
-    durationMs: z.number().min(0),
-    steps: z.array(scenarioStepSchema),
-    error: locatedErrorSchema.optional(),
+    targets: z.record(z.string(), scenarioRunSchema),
   })
   .strict();
 
 const countsSchema = z.object({ passed: z.number().int(), failed: z.number().int(), skipped: z.number().int() }).strict();
+
+/** A target as verified: what the server really ran, which may differ from targets.env for the url provider. */
+export const reportTargetSchema = z
+  .object({
+    id: z.string(),
+    /** The primary target of targets.env: the newest pg_tviews on the newest PostgreSQL. */
+    primary: z.boolean(),
+    postgres: z.string(),
+    pgTviews: z.string(),
+    provider: z.enum(['local', 'docker', 'url']),
+    summary: z.object({ snippets: countsSchema, scenarios: countsSchema, durationMs: z.number().min(0) }).strict(),
+  })
+  .strict();
 
 export const reportSchema = z
   .object({
@@ -107,16 +141,15 @@ export const reportSchema = z
     generatedAt: z.iso.datetime(),
     environment: z
       .object({
-        postgres: z.string(),
-        pgTviews: z.string(),
-        provider: z.enum(['local', 'docker', 'url']),
         commit: z.string().nullable(),
         /** True when the working tree had uncommitted changes. */
         dirty: z.boolean(),
         node: z.string(),
       })
       .strict(),
-    /** True when only part of the library was verified (--only, --changed). */
+    /** The targets verified, the primary one first. */
+    targets: z.array(reportTargetSchema).min(1),
+    /** True when only part of the library was verified (--only, --changed, --shard). */
     partial: z.boolean(),
     summary: z
       .object({ snippets: countsSchema, scenarios: countsSchema, durationMs: z.number().min(0) })
@@ -129,8 +162,19 @@ export const reportSchema = z
   .strict();
 
 export type Report = z.infer<typeof reportSchema>;
+export type ReportTarget = z.infer<typeof reportTargetSchema>;
 export type SnippetEntry = z.infer<typeof snippetEntrySchema>;
+export type SnippetRun = z.infer<typeof snippetRunSchema>;
 export type ScenarioEntry = z.infer<typeof scenarioEntrySchema>;
+export type ScenarioRun = z.infer<typeof scenarioRunSchema>;
 export type LocatedError = z.infer<typeof locatedErrorSchema>;
 export type Check = z.infer<typeof checkSchema>;
 export type ResultSet = z.infer<typeof resultSetSchema>;
+
+/** Status over the runs of the targets an entry claims (the others are skipped with a reason). */
+export function overallStatus(runs: { status: Status; reason?: string }[]): Status {
+  const claimed = runs.filter((r) => !(r.status === 'skipped' && r.reason));
+  if (claimed.some((r) => r.status === 'failed')) return 'failed';
+  if (claimed.length > 0 && claimed.every((r) => r.status === 'passed')) return 'passed';
+  return 'skipped';
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LineCounter, parseDocument } from 'yaml';
+import { targetClaimSchema } from '../config/claims.ts';
 
 /**
  * The metadata header every snippet starts with: YAML inside a comment block fenced by
@@ -59,6 +60,8 @@ export const headerSchema = z
     undo: z.string().min(10).optional(),
     /** bash only: arguments that make a long-running script finish (e.g. `--once`). */
     verifyArgs: z.array(z.string()).optional(),
+    /** Only for a snippet that does not apply to every target: which ones it does, and why. */
+    targets: targetClaimSchema.optional(),
   })
   .strict()
   .superRefine((header, context) => {

@@ -23,6 +23,8 @@ export interface BashRunOptions {
   args: string[];
   /** Connection for the script: exported as PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE. */
   databaseUrl: string;
+  /** The server's own client programs (psql…), put on PATH before the system's. */
+  binDir: string;
   timeoutMs: number;
   applicationName: string;
   /** Aborting kills the script's whole process group at once. */
@@ -99,7 +101,8 @@ export async function runBashScript(file: string, options: BashRunOptions): Prom
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
-        PATH: `${stubs}:${process.env.PATH}`,
+        // The server's own psql and friends come before the system's.
+        PATH: `${stubs}:${options.binDir}:${process.env.PATH}`,
         HOME: sandbox,
         TMPDIR: sandbox,
         LANG: 'C.UTF-8',

@@ -70,6 +70,7 @@ export async function dryRunSnippet(snippet: Snippet, derived: DerivedSafety | u
     if (snippet.language === 'sql') {
       const run = await runPsqlScript(snippet.text, {
         databaseUrl: context.server.url(database),
+        binDir: context.server.info.binDir,
         params,
         wrap: WRAPPING[isolation as Exclude<Isolation, 'sandbox'>],
         timeoutMs,
@@ -80,7 +81,7 @@ export async function dryRunSnippet(snippet: Snippet, derived: DerivedSafety | u
       errorLine = run.error?.line ?? 1;
     } else {
       const args = [...(header.verifyArgs ?? []), ...scriptOptions(params)];
-      const run = await runBashScript(snippet.file, { args, databaseUrl: context.server.url(database), timeoutMs, applicationName, signal: context.signal });
+      const run = await runBashScript(snippet.file, { args, databaseUrl: context.server.url(database), binDir: context.server.info.binDir, timeoutMs, applicationName, signal: context.signal });
       const text = [run.stdout, run.stderr].filter(Boolean).join('\n');
       observed = { results: [], text, exitCode: run.timedOut ? null : run.exitCode, error: run.timedOut ? `timed out after ${timeoutMs} ms: the whole process group was killed` : run.stderr.trim().split('\n').at(-1) || undefined };
       extraChecks = run.stubCalls.length

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type { ResultSet } from '../report/schema.ts';
 import { scanPsqlScript, type Unit } from '../snippets/psql-script.ts';
 import { parseCsv } from './csv.ts';
@@ -19,6 +20,8 @@ export type Wrapping = 'read-only' | 'rollback' | 'none';
 
 export interface PsqlRunOptions {
   databaseUrl: string;
+  /** Where the server's own psql is (VerificationServer.info.binDir). */
+  binDir: string;
   params: Record<string, string>;
   wrap: Wrapping;
   timeoutMs: number;
@@ -122,7 +125,7 @@ export async function runPsqlScript(source: string, options: PsqlRunOptions): Pr
   const args = ['-X', '-q', '-d', options.databaseUrl, '-f', '-'];
   for (const [name, value] of Object.entries(options.params)) args.push('-v', `${name}=${value}`);
 
-  const child = spawn('psql', args, {
+  const child = spawn(path.join(options.binDir, 'psql'), args, {
     env: {
       ...process.env,
       PGAPPNAME: options.applicationName,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import type { VerificationServer } from '../db/attached.ts';
-import type { ScenarioEntry } from '../report/schema.ts';
+import type { LocatedError, ScenarioRun } from '../report/schema.ts';
 import { durationMs, verificationValues } from '../snippets/header.ts';
 import { scriptOptions } from '../snippets/params.ts';
 import type { Snippet } from '../snippets/snippet.ts';
@@ -54,25 +54,39 @@ function lineIn(error: unknown, file: string): number | undefined {
   return undefined;
 }
 
+/** A scenario file and its definition, loaded once for every target it runs on. */
+export interface LoadedScenario {
+  file: ScenarioFile;
+  definition?: ScenarioDefinition;
+  loadError?: LocatedError;
+}
+
+export async function loadScenarioFile(file: ScenarioFile): Promise<LoadedScenario> {
+  try {
+    return { file, definition: await loadScenario(file) };
+  } catch (error) {
+    return { file, loadError: { message: (error as Error).message, file: file.relativeFile, line: lineIn(error, file.file) ?? 1 } };
+  }
+}
+
+export interface ScenarioOutcome {
+  run: ScenarioRun;
+  /** The snippets it ran on this target. */
+  snippets: string[];
+}
+
 export async function runScenario(
-  file: ScenarioFile,
+  loaded: LoadedScenario,
   server: VerificationServer,
   snippets: Map<string, Snippet>,
   runId: string,
   signal?: AbortSignal,
-): Promise<ScenarioEntry> {
+): Promise<ScenarioOutcome> {
+  const { file, definition } = loaded;
   const started = performance.now();
-  const steps: ScenarioEntry['steps'] = [];
+  const steps: ScenarioRun['steps'] = [];
   const usedSnippets = new Set<string>();
-  let definition: ScenarioDefinition;
-  try {
-    definition = await loadScenario(file);
-  } catch (error) {
-    return {
-      name: file.name, file: file.relativeFile, title: file.name, runbook: '', snippets: [], status: 'failed', durationMs: 0, steps,
-      error: { message: (error as Error).message, file: file.relativeFile, line: lineIn(error, file.file) ?? 1 },
-    };
-  }
+  if (!definition) return { run: { status: 'failed', durationMs: 0, steps, error: loaded.loadError }, snippets: [] };
   const applicationName = `runbooks-scenario-${runId}-${file.name.replaceAll('/', '-')}`.slice(0, 63);
   const database = await server.createScratch(file.name.split('/').pop());
   const databaseUrl = server.url(database);
@@ -90,6 +104,7 @@ export async function runScenario(
     const main = await connect('main');
     const context: ScenarioContext = {
       databaseUrl,
+      target: { id: server.info.target, postgresVersion: server.info.postgresVersion, pgTviewsVersion: server.info.pgTviewsVersion },
       sql: async (text, values) => (await main.query(text, values)).rows,
       session: async (label = 'session') => {
         const client = await connect(label);
@@ -109,11 +124,11 @@ export async function runScenario(
         const timeoutMs = durationMs(snippet.header.timeout);
         let result: SnippetResult;
         if (snippet.language === 'sql') {
-          const run = await runPsqlScript(snippet.text, { databaseUrl, params: values, wrap: 'none', timeoutMs, applicationName, signal });
+          const run = await runPsqlScript(snippet.text, { databaseUrl, binDir: server.info.binDir, params: values, wrap: 'none', timeoutMs, applicationName, signal });
           result = { results: run.results, rows: rowsAsObjects(run.results.at(-1)), output: run.transcript, error: run.error?.message };
         } else {
           const args = [...(snippet.header.verifyArgs ?? []), ...scriptOptions(values)];
-          const run = await runBashScript(snippet.file, { args, databaseUrl, timeoutMs, applicationName, signal });
+          const run = await runBashScript(snippet.file, { args, databaseUrl, binDir: server.info.binDir, timeoutMs, applicationName, signal });
           result = {
             results: [], rows: [], output: [run.stdout, run.stderr].filter(Boolean).join('\n'), exitCode: run.exitCode, stubCalls: run.stubCalls,
             error: run.exitCode === 0 ? undefined : `exit status ${run.exitCode}${run.timedOut ? ' (timed out)' : ''}: ${run.stderr.trim().split('\n').at(-1) ?? ''}`,
@@ -149,14 +164,12 @@ export async function runScenario(
     await server.dropScratch(database).catch(() => undefined);
   }
   return {
-    name: file.name,
-    file: file.relativeFile,
-    title: definition.title,
-    runbook: definition.runbook,
+    run: {
+      status: failure ? 'failed' : 'passed',
+      durationMs: performance.now() - started,
+      steps,
+      error: failure ? { message: (failure as Error).message ?? String(failure), file: file.relativeFile, line: lineIn(failure, file.file) } : undefined,
+    },
     snippets: [...usedSnippets].sort(),
-    status: failure ? 'failed' : 'passed',
-    durationMs: performance.now() - started,
-    steps,
-    error: failure ? { message: (failure as Error).message ?? String(failure), file: file.relativeFile, line: lineIn(failure, file.file) } : undefined,
   };
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { TargetClaim } from '../config/claims.ts';
 import type { ResultSet } from '../report/schema.ts';
 
 /**
@@ -31,6 +32,8 @@ export interface Session {
 export interface ScenarioContext {
   /** URL of this scenario's own clone of the fixture. */
   databaseUrl: string;
+  /** The target it runs on (`pg18`…) and the server's versions, for the few facts that differ between them. */
+  target: { id: string; postgresVersion: string; pgTviewsVersion: string };
   /** One statement on the scenario's main connection; returns the rows. */
   sql<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>;
   /** Another connection, e.g. to hold a lock or stay idle in a transaction; closed at the end. */
@@ -50,6 +53,8 @@ export interface ScenarioDefinition {
   runbook: string;
   /** A duration such as 30s or 2min; default 60s. */
   timeout?: string;
+  /** Only for a scenario that does not apply to every target: which ones it does, and why. */
+  targets?: TargetClaim;
   run(context: ScenarioContext): Promise<void>;
 }
 

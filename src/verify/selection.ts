@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -22,7 +23,7 @@ export interface Selection {
 }
 
 /** Files whose change can alter every result: then --changed verifies everything. */
-const EVERYTHING = [/^fixtures\//, /^src\/(db|verify|snippets|lint)\//, /^versions\.env$/, /^package-lock\.json$/, /^src\/api\/pg_tviews\.json$/];
+const EVERYTHING = [/^fixtures\//, /^src\/(db|verify|snippets|lint|config)\//, /^targets\.env$/, /^scripts\/(provision-target|build-extension)\.sh$/, /^package-lock\.json$/, /^src\/api\/snapshots\//];
 
 /** Snippet names a scenario file runs, read from its source (`.snippet('area/name'`). */
 export async function snippetsUsedBy(file: string): Promise<string[]> {
@@ -93,4 +94,28 @@ export async function selectChanged(options: {
     }
   }
   return { snippets, scenarios, partial: true, reason: `${files.length} changed file(s) since ${options.base}` };
+}
+
+/** Part `index` (1-based) of `count` of a selection, for spreading a verify run over machines. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/**
+ * Which shard a name falls in: by a hash of the name alone, so the split is the same on every
+ * machine and adding or removing a snippet moves no other one between shards.
+ */
+export function shardOf(name: string, count: number): number {
+  return (createHash('sha256').update(name).digest().readUInt32BE(0) % count) + 1;
+}
+
+export function selectShard(selection: Selection, shard: Shard): Selection {
+  const keep = (names: Set<string>) => new Set([...names].filter((name) => shardOf(name, shard.count) === shard.index));
+  return {
+    snippets: keep(selection.snippets),
+    scenarios: keep(selection.scenarios),
+    partial: shard.count > 1 || selection.partial,
+    reason: `${selection.reason}, shard ${shard.index}/${shard.count}`,
+  };
 }

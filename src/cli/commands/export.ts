@@ -3,7 +3,8 @@ import { projectRoot } from '../../config/paths.ts';
 import { ExportFolderError, exportRunbooks } from '../../export/export-runbooks.ts';
 import { formatProblems } from '../../site/check/check-site.ts';
 import { projectPaths } from '../../site/project.ts';
-import { type Command, EXIT_FAILURE, EXIT_OK, parseOptions, UsageError } from '../command.ts';
+import { type Command, EXIT_FAILURE, EXIT_OK, parseOptions } from '../command.ts';
+import { UsageError } from '../../errors/index.ts';
 
 const DEFAULT_OUT = path.join('docs', 'operations', 'runbooks');
 

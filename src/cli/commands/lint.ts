@@ -1,7 +1,9 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { contentRoot, projectRoot, snippetsRoot } from '../../config/paths.ts';
-import { type Command, EXIT_FAILURE, EXIT_OK, parseOptions, UsageError } from '../command.ts';
+import { projectSnapshots } from '../../api/live.ts';
+import { type Command, EXIT_FAILURE, EXIT_OK, parseOptions } from '../command.ts';
+import { UsageError } from '../../errors/index.ts';
 
 const help = `usage: runbooks lint [--root DIR] [--rules] [paths…]
 
@@ -35,8 +37,8 @@ export const lintCommand: Command = {
       projectRoot: root,
       snippetsRoot: values.root ? path.join(root, 'snippets') : snippetsRoot,
       contentRoot: values.root ? path.join(root, 'content') : contentRoot,
-      // The API snapshot describes the extension, not a project: always this repository's.
-      snapshotFile: path.join(projectRoot, 'src', 'api', 'pg_tviews.json'),
+      // The API snapshots describe the extension, not a project: always this repository's.
+      snapshots: projectSnapshots(),
     };
     const defaults = [layout.snippetsRoot, layout.contentRoot];
     const defaultsPresent = await Promise.all(defaults.map(exists));

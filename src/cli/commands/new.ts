@@ -2,7 +2,8 @@ import path from 'node:path';
 import { projectRoot, snippetsRoot } from '../../config/paths.ts';
 import { SAFETY_CLASSES, type SafetyClass } from '../../snippets/header.ts';
 import { createSnippetFile, ScaffoldError } from '../../snippets/scaffold.ts';
-import { type Command, EXIT_OK, parseOptions, UsageError } from '../command.ts';
+import { type Command, EXIT_OK, parseOptions } from '../command.ts';
+import { UsageError } from '../../errors/index.ts';
 
 const help = `usage: runbooks new snippet <area/name> [--bash] [--safety read-only|writes|destructive] [--title TEXT]
 

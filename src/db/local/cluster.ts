@@ -6,8 +6,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { EnvironmentError } from '../../cli/command.ts';
+import { EnvironmentError } from '../../errors/index.ts';
 import { cacheDir, clusterParentCandidates } from '../../config/paths.ts';
+import type { ProvisionedPostgres } from './provision.ts';
 
 const run = promisify(execFile);
 
@@ -71,22 +72,38 @@ interface OsUser {
   home: string;
 }
 
-function postgresOsUser(): OsUser | undefined {
+/**
+ * The OS user clusters run as when we are root. Debian's PostgreSQL packages create it;
+ * without them it is created here, as a system user with no login shell.
+ */
+async function postgresOsUser(log: (line: string) => void): Promise<OsUser | undefined> {
   if (process.getuid?.() !== 0) return undefined;
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
-  if (!line) throw new EnvironmentError("running as root, but there is no 'postgres' OS user to run the cluster as (install postgresql-15)");
-  const [, , uid, gid, , home] = line.split(':');
+  const find = () => readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  if (!find()) {
+    log("creating the system user 'postgres' to run throwaway clusters as (initdb refuses root)");
+    await run('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', '/var/lib/postgresql', '--shell', '/usr/sbin/nologin', 'postgres']).catch((error: Error) => {
+      throw new EnvironmentError(`running as root, and there is no 'postgres' OS user to run the cluster as; creating one failed: ${error.message}`);
+    });
+  }
+  const [, , uid, gid, , home] = find()!.split(':');
   return { uid: Number(uid), gid: Number(gid), home };
 }
 
-export async function postgresBinDir(postgresMajor: number): Promise<string> {
-  const pgConfig = process.env.PG_CONFIG ?? `/usr/lib/postgresql/${postgresMajor}/bin/pg_config`;
-  try {
-    const { stdout } = await run(pgConfig, ['--bindir']);
-    return stdout.trim();
-  } catch {
-    throw new EnvironmentError(`no pg_config at ${pgConfig}: install postgresql-server-dev-${postgresMajor} or set PG_CONFIG`);
-  }
+/**
+ * The server's install, where the cluster's user can run it from. Under root's home it
+ * cannot (/root is private), so the cluster gets its own copy of the package (about 50 MB,
+ * 0.05 s on /dev/shm), which goes with the cluster's directory.
+ */
+async function reachableInstall(server: ProvisionedPostgres, clusterDir: string, osUser: OsUser | undefined): Promise<string> {
+  if (!osUser) return server.installDir;
+  const reachable = await run('test', ['-x', path.join(server.installDir, 'bin', 'postgres')], { uid: osUser.uid, gid: osUser.gid }).then(
+    () => true,
+    () => false,
+  );
+  if (reachable) return server.installDir;
+  const copy = path.join(clusterDir, 'package');
+  await run('cp', ['-a', server.root, copy]);
+  return path.join(copy, path.relative(server.root, server.installDir));
 }
 
 function isAlive(pid: number): boolean {
@@ -118,24 +135,25 @@ export async function chooseClusterParent(scale: number): Promise<string> {
 }
 
 export async function startCluster(options: {
-  postgresMajor: number;
+  /** The target's PostgreSQL with pg_tviews installed (scripts/provision-target.sh install). */
+  server: ProvisionedPostgres;
   scale: number;
   ownerPid: number;
   log: (line: string) => void;
   /** Told the directory as soon as it exists, so an interrupted start can still be cleaned up. */
   onDirectory: (dir: string) => void;
 }): Promise<Cluster> {
-  const binDir = await postgresBinDir(options.postgresMajor);
-  const osUser = postgresOsUser();
+  const osUser = await postgresOsUser(options.log);
   const asPostgres = osUser ? { uid: osUser.uid, gid: osUser.gid } : {};
   const env = { ...process.env, HOME: osUser?.home ?? process.env.HOME, LC_ALL: 'C.UTF-8' };
-  const pristine = await pristineDataDir(binDir, osUser, env);
 
   const dir = await mkdtemp(path.join(await chooseClusterParent(options.scale), CLUSTER_DIR_PREFIX));
   // Written first, so a reaper can always tell whose directory this is.
   await writeFile(path.join(dir, 'owner.pid'), `${options.ownerPid}\n`);
   options.onDirectory(dir);
   if (osUser) await chown(dir, osUser.uid, osUser.gid);
+  const binDir = path.join(await reachableInstall(options.server, dir, osUser), 'bin');
+  const pristine = await pristineDataDir(binDir, osUser, env);
   const dataDir = path.join(dir, 'data');
   await run('cp', ['-a', pristine, dataDir]);
 
@@ -148,7 +166,7 @@ export async function startCluster(options: {
       const client = new pg.Client({ host: dir, port, user: 'postgres', database: 'postgres' });
       await client.connect();
       await client.query(`ALTER ROLE postgres PASSWORD '${password}'`).finally(() => client.end());
-      options.log(`PostgreSQL ${options.postgresMajor} started on port ${port} in ${dir}`);
+      options.log(`PostgreSQL started on port ${port} in ${dir}`);
       return { dir, dataDir, socketDir: dir, port, password, adminUrl: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres` };
     }
     // Another process may have taken the port between the probe and the bind: try another.

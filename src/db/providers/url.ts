@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { EnvironmentError } from '../../cli/command.ts';
+import path from 'node:path';
+import { loadTargets, type Target } from '../../config/targets.ts';
+import { EnvironmentError } from '../../errors/index.ts';
 import { quoteIdentifier } from '../../snippets/params.ts';
+import { provisionTarget } from '../local/provision.ts';
 import { dropDatabase, withAdmin } from '../template.ts';
 import type { Provider, ProviderOptions, StartedServer } from '../provider.ts';
 
@@ -16,10 +19,11 @@ export function urlProvider(options: ProviderOptions, name: 'url' | 'docker' = '
     name,
     async start(): Promise<StartedServer> {
       if (!options.databaseUrl) throw new EnvironmentError('the url provider needs PGTV_DATABASE_URL, e.g. postgresql://user:password@host:5432/postgres');
-      await preflight(options.databaseUrl);
+      const { major } = await preflight(options.databaseUrl);
       adminUrl = options.databaseUrl;
       const host = new URL(options.databaseUrl).host;
-      return { adminUrl, databasePrefix, details: { server: host } };
+      const clients = await provisionTarget(clientTarget(major), 'postgres');
+      return { adminUrl, binDir: path.join(clients.installDir, 'bin'), databasePrefix, details: { server: host } };
     },
     async stop(log) {
       if (!adminUrl) return;
@@ -29,18 +33,29 @@ export function urlProvider(options: ProviderOptions, name: 'url' | 'docker' = '
   };
 }
 
-/** Refuses, saying why, a server where the run could not work. */
-export async function preflight(databaseUrl: string): Promise<void> {
+/**
+ * psql and friends for a server we did not start: the PostgreSQL package of the target of the
+ * same major (only unpacked, nothing is built), else the primary target's: a newer psql
+ * talks to older servers.
+ */
+export function clientTarget(major: number): Target {
+  const targets = loadTargets();
+  return targets.all.find((t) => t.postgresMajor === major) ?? targets.primary;
+}
+
+/** Refuses, saying why, a server where the run could not work; returns its PostgreSQL major. */
+export async function preflight(databaseUrl: string): Promise<{ major: number }> {
   let facts;
   try {
     facts = await withAdmin(databaseUrl, async (client) => {
-      const { rows } = await client.query<{ available: boolean; can_create: boolean; preload: string | null; version: string }>(`
+      const { rows } = await client.query<{ available: boolean; can_create: boolean; preload: string | null; version: string; major: number }>(`
         SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_tviews') AS available,
                (SELECT rolsuper OR rolcreatedb FROM pg_roles WHERE rolname = current_user) AS can_create,
                -- Only superusers and pg_read_all_settings may read it; others learn at CREATE EXTENSION.
                CASE WHEN (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR pg_has_role('pg_read_all_settings', 'member')
                     THEN current_setting('shared_preload_libraries') END AS preload,
-               current_setting('server_version') AS version`);
+               current_setting('server_version') AS version,
+               current_setting('server_version_num')::int / 10000 AS major`);
       return rows[0];
     });
   } catch (error) {
@@ -51,6 +66,7 @@ export async function preflight(databaseUrl: string): Promise<void> {
   if (facts.preload !== null && !facts.preload.split(',').map((s) => s.trim()).includes('pg_tviews')) {
     throw new EnvironmentError(`pg_tviews is not in shared_preload_libraries on that server (it is '${facts.preload}'): pg_tviews needs it preloaded; add it and restart the server`);
   }
+  return { major: facts.major };
 }
 
 export async function dropDatabasesWithPrefix(adminUrl: string, prefix: string, log: (line: string) => void): Promise<void> {

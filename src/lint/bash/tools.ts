@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { EnvironmentError } from '../../cli/command.ts';
+import { EnvironmentError } from '../../errors/index.ts';
 
 /**
  * bash -n and shellcheck, each started once for all bash snippets: a process per file costs

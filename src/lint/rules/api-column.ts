@@ -30,6 +30,7 @@ export const apiColumnRule: LintRule = {
   description: 'a column that a pg_tviews table, view or function result does not have (checked against the API snapshot)',
   hint: "use a column the object has ('\\d tviews.<name>' or '\\df+ tviews.<function>' shows them)",
   severity: 'error',
+  usesApi: true,
   check({ sql }, { api }) {
     const findings: Finding[] = [];
     for (const statement of sql?.statements ?? []) {

@@ -14,6 +14,7 @@ export const apiFunctionRule: LintRule = {
   description: 'a pg_tviews function that does not exist, or a call with the wrong arity or argument names (checked against the API snapshot)',
   hint: "call a function the installed pg_tviews has, with its arguments ('\\df tviews.*' lists them)",
   severity: 'error',
+  usesApi: true,
   check({ sql }, { api }) {
     const findings: Finding[] = [];
     for (const statement of sql?.statements ?? []) {

@@ -10,6 +10,7 @@ export const apiRelationRule: LintRule = {
   description: 'a pg_tviews table, view or schema that does not exist (checked against the API snapshot)',
   hint: "use a relation the installed pg_tviews has ('\\dt tviews.*' and '\\dv tviews.*' list them)",
   severity: 'error',
+  usesApi: true,
   check({ sql }, { api }) {
     const findings: Finding[] = [];
     const home = api.snapshot.schema;

@@ -13,6 +13,7 @@ export const apiSchemaQualifiedRule: LintRule = {
   description: "an unqualified pg_tviews function or relation: the extension's schema is not on the default search_path",
   hint: 'qualify the name with the schema (tviews.pg_tviews_refresh(…)), or SET search_path to include tviews earlier in the snippet',
   severity: 'error',
+  usesApi: true,
   check({ sql }, { api }) {
     const home = api.snapshot.schema;
     const findings: Finding[] = [];

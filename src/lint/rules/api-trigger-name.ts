@@ -30,6 +30,7 @@ export const apiTriggerNameRule: LintRule = {
   description: "a trigger name or pattern compared with tgname that mentions pg_tviews but matches none of its triggers (e.g. LIKE 'pg_tviews_%')",
   hint: "pg_tviews' triggers are trg_tview_row_<entity>_on_<schema>_<table> and trg_tview_flush_<entity>_on_<schema>_<table>: match 'trg_tview_%'",
   severity: 'error',
+  usesApi: true,
   check({ sql }, { api }) {
     const known = [...api.snapshot.fixtureTriggers.map((t) => t.name)];
     const findings: Finding[] = [];

@@ -84,6 +84,7 @@ export const expectColumnsRule: LintRule = {
   description: "the header's expect.columns differs from the output columns of the snippet's last SELECT (when they can be known without a database)",
   hint: "list the last result's columns in order under expect.columns, or alias the SELECT's columns (AS name) to match",
   severity: 'error',
+  usesApi: true,
   check({ snippet, sql }, { api }) {
     const expected = snippet.header?.expect.columns;
     if (!expected || !sql || snippet.language !== 'sql') return [];

@@ -17,6 +17,7 @@ import { safetyUnderstatedRule } from './safety-understated.ts';
 import { shellcheckRule } from './shellcheck.ts';
 import { snippetNameRule } from './snippet-name.ts';
 import { sqlSyntaxRule } from './sql-syntax.ts';
+import { targetClaimRule } from './target-claim.ts';
 import { terminateBackendRule } from './terminate-backend.ts';
 import { truncateOrDropRule } from './truncate-or-drop.ts';
 import { unquotedParameterRule } from './unquoted-parameter.ts';
@@ -26,6 +27,7 @@ import { unusedSnippetRule } from './unused-snippet.ts';
 /** Every lint rule, in the order `runbooks lint --rules` lists them. */
 export const lintRules: readonly LintRule[] = [
   headerRule,
+  targetClaimRule,
   expectColumnsRule,
   snippetNameRule,
   duplicateNameRule,
