@@ -122,7 +122,10 @@ provision_postgres() {
 # The server folder is a copy of the pristine PostgreSQL plus pg_tviews: a build of another
 # pg_tviews version for the same PostgreSQL gets a folder of its own.
 install_server() {
-  [[ -f "$server/.complete" && "$server/.complete" -nt "$pristine/.complete" ]] && return
+  local stamp
+  stamp=$(printf 'target=%s\npostgres=%s\npg_tviews=%s\nprofile=%s\npackage_sha256=%s' "$target" "$postgres_version" "$pg_tviews_version" "$profile" "$package_sha256")
+  # A server folder is reused only when it was made from this very package and release.
+  [[ "$(cat "$server/.complete" 2>/dev/null)" == "$stamp" ]] && return
   provision_postgres
   step="build pg_tviews $pg_tviews_version for PostgreSQL $major"
   local artifacts
@@ -140,7 +143,7 @@ install_server() {
   extdir="$("$scratch/$package_root/bin/pg_config" --sharedir)/extension"
   install -m 0644 "$artifacts"/lib/pg_tviews.so "$libdir/"
   install -m 0644 "$artifacts"/extension/pg_tviews* "$extdir/"
-  printf 'target=%s\npostgres=%s\npg_tviews=%s\nprofile=%s\n' "$target" "$postgres_version" "$pg_tviews_version" "$profile" >"$scratch/.complete"
+  printf '%s' "$stamp" >"$scratch/.complete"
   rm -rf "$server"
   mv "$scratch" "$server"
   scratch=""

@@ -7,9 +7,9 @@ import { headingTitles } from '../site/content/page-rules.ts';
 import { parsePage, type ParsedPage, type Problem } from '../site/content/parse-page.ts';
 import { SEVERITIES, type RunbookFrontmatter } from '../site/content/runbook-frontmatter.ts';
 import type { ProjectPaths } from '../site/project.ts';
-import { formatDuration, verifiedWith } from '../site/report/describe.ts';
-import { readReport } from '../site/report/read-report.ts';
-import type { ResolvedSnippet } from '../site/report/snippet-status.ts';
+import { formatDuration, formatTime, libraryVerification, onTargets, scenarioResult, targetSummary } from '../site/report/describe.ts';
+import { readReport, type ReportState } from '../site/report/read-report.ts';
+import { resolveScenario, type ResolvedSnippet } from '../site/report/snippet-status.ts';
 import { EXPORT_MARKER, pageFile, scriptFile } from './layout.ts';
 import { pageMarkdown, toMarkdown, type ExportedPage } from './page-markdown.ts';
 
@@ -82,7 +82,7 @@ export function exportRunbooks(paths: ProjectPaths, outDir: string): ExportResul
   writeFileSync(path.join(out, EXPORT_MARKER), `Written by runbooks export from ${paths.root}. The whole folder is replaced on the next export.\n`);
   for (const { result } of exported) write(result.file, result.markdown);
   for (const [target, snippet] of [...scripts.entries()].sort(([a], [b]) => a.localeCompare(b))) write(target, snippet.snippet!.text);
-  write('README.md', readme(exported, scripts, reportState));
+  write('README.md', readme(exported, scripts, paths, reportState));
 
   const unverified = [...scripts.values()].filter((snippet) => snippet.status !== 'verified');
   return { files: files.sort(), unverified, errors, warnings };
@@ -100,7 +100,7 @@ function prepareFolder(out: string, paths: ProjectPaths): void {
   rmSync(out, { recursive: true, force: true });
 }
 
-function readme(exported: { page: ParsedPage; result: ExportedPage }[], scripts: Map<string, ResolvedSnippet>, reportState: ReturnType<typeof readReport>): string {
+function readme(exported: { page: ParsedPage; result: ExportedPage }[], scripts: Map<string, ResolvedSnippet>, paths: ProjectPaths, reportState: ReportState): string {
   const text = (value: string) => ({ type: 'text' as const, value });
   const paragraph = (...children: RootContent[]) => ({ type: 'paragraph', children }) as RootContent;
   const heading = (depth: 1 | 2 | 3, value: string, id?: string) => ({ type: 'heading', depth, children: [text(value)], data: id ? { id } : undefined }) as RootContent;
@@ -129,12 +129,26 @@ function readme(exported: { page: ParsedPage; result: ExportedPage }[], scripts:
   children.push(heading(2, 'Verification'));
   if (reportState.kind === 'ok') {
     const report = reportState.report;
+    const library = libraryVerification(report);
     children.push(
-      paragraph(text(`Snippets were ${verifiedWith(report)} (run finished ${report.generatedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}, ${formatDuration(report.summary.durationMs)}, ${report.partial ? 'partial run' : 'full run'}). ${snippetsOk} of ${scripts.size} exported snippets are verified; the others are marked NOT VERIFIED where they appear.`)),
+      paragraph(
+        text(
+          [
+            `Snippets were ${library.verified} (run finished ${formatTime(report.generatedAt)}, ${formatDuration(report.summary.durationMs)}).`,
+            library.scope,
+            library.partial,
+            `${snippetsOk} of ${scripts.size} exported snippets are verified; the others are marked NOT VERIFIED where they appear.`,
+          ]
+            .filter(Boolean)
+            .join(' '),
+        ),
+      ),
     );
+    children.push(heading(3, 'Targets'));
+    children.push(list(report.targets.map((target) => [text(targetSummary(target))])));
     if (report.scenarios.length > 0) {
       children.push(heading(3, 'Scenarios'));
-      children.push(list(report.scenarios.map((scenario) => [text(`${scenario.title} (${scenario.name}): ${scenario.status}, proves ${scenario.runbook}`)])));
+      children.push(list(report.scenarios.map((scenario) => [text(`${scenario.title} (${scenario.name}), proves ${scenario.runbook}: ${scenarioResult(resolveScenario(scenario.name, paths, reportState))}`)])));
     }
   } else {
     children.push(paragraph(text('There was no valid verification report (reports/verify.json) when this was exported: no snippet is verified.')));
@@ -188,7 +202,7 @@ function readme(exported: { page: ParsedPage; result: ExportedPage }[], scripts:
             .sort(([a], [b]) => a.localeCompare(b))
             .map(([target, snippet]) => [
               link(target, target),
-              text(`: ${snippet.snippet?.header?.title ?? snippet.name}, ${snippet.status === 'verified' ? 'verified' : `NOT VERIFIED (${snippet.status})`}`),
+              text(`: ${snippet.snippet?.header?.title ?? snippet.name}, ${snippet.coverage ? `verified on ${onTargets(snippet.coverage.passed)}` : `NOT VERIFIED (${snippet.status})`}`),
             ]),
         ),
   );

@@ -11,6 +11,7 @@ import { frontmatterPosition, type ParsedPage, type Problem } from '../site/cont
 import { runbookFrontmatterSchema, type RunbookFrontmatter } from '../site/content/runbook-frontmatter.ts';
 import type { ProjectPaths } from '../site/project.ts';
 import type { ReportState } from '../site/report/read-report.ts';
+import { scenarioResult } from '../site/report/describe.ts';
 import { resolveScenario, resolveSnippet, type ResolvedSnippet } from '../site/report/snippet-status.ts';
 import { pageFile, relativeLink } from './layout.ts';
 import { snippetMarkdown } from './snippet-markdown.ts';
@@ -126,8 +127,10 @@ function summaryList(runbook: RunbookFrontmatter, file: string, context: ExportC
   });
   const text = (value: string): PhrasingContent => ({ type: 'text', value });
   const scenarios = runbook.scenarios.map((name) => {
-    const scenario = resolveScenario(name, context.reportState);
-    const label = `${scenario.entry?.title ?? name} (${scenario.status === 'passed' ? 'passed' : `${scenario.status.toUpperCase()}: ${scenario.reason}`})`;
+    const scenario = resolveScenario(name, context.paths, context.reportState);
+    // Upper case for a scenario that did not pass, as NOT VERIFIED is for snippets: it must stand out in plain text.
+    const result = scenario.status === 'passed' ? scenarioResult(scenario) : `${scenario.status.toUpperCase()}: ${scenario.reason}`;
+    const label = `${scenario.entry?.title ?? name} (${result})`;
     return { type: 'link', url: relativeLink(file, 'README.md#scenarios'), children: [text(label)] } as PhrasingContent;
   });
   return {

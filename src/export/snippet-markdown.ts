@@ -1,13 +1,13 @@
 import type { BlockContent, PhrasingContent } from 'mdast';
 import type { ResolvedSnippet } from '../site/report/snippet-status.ts';
-import { verifiedWith } from '../site/report/describe.ts';
+import { asSentence, capitalise, notClaimedNote, verifiedOn } from '../site/report/describe.ts';
 import { placeholderCommand, SAFETY_LABELS } from '../site/render/snippet-block.ts';
 import { snippetBody } from '../site/render/snippet-body.ts';
 import { scriptFile } from './layout.ts';
 
 /**
- * An embedded snippet as Markdown: title and name, safety, verification status (a warning in
- * bold when not verified), description, destructive warning, privileges, parameters, the code
+ * An embedded snippet as Markdown: title and name, safety, verification status (the targets it
+ * passed on and those it is not for; a warning in bold when not verified), description, destructive warning, privileges, parameters, the code
  * and the command that runs the exported copy. Built as mdast so that remark escapes the text.
  */
 
@@ -17,11 +17,11 @@ const code = (value: string): PhrasingContent => ({ type: 'inlineCode', value })
 const paragraph = (...children: PhrasingContent[]): BlockContent => ({ type: 'paragraph', children });
 
 export function snippetMarkdown(resolved: ResolvedSnippet): BlockContent[] {
-  const { snippet, report, status } = resolved;
+  const { snippet, report, status, coverage } = resolved;
   const header = snippet?.header;
   const verification =
-    status === 'verified' && report
-      ? paragraph(text(`✅ ${capitalise(verifiedWith(report))}.`))
+    status === 'verified' && report && coverage
+      ? paragraph(text(`✅ ${asSentence(capitalise(verifiedOn(coverage, report)))}${coverage.notClaimed ? ` ${asSentence(capitalise(notClaimedNote(coverage.notClaimed)))}` : ''}`))
       : ({ type: 'blockquote', children: [paragraph(strong(text(`⚠️ NOT VERIFIED (${status})`)), text(`: ${resolved.reason}. Check it before running it.`))] } as BlockContent);
   if (!snippet || !header) return [paragraph(strong(text(`Snippet ${resolved.name}`))), verification];
 
@@ -54,8 +54,4 @@ export function snippetMarkdown(resolved: ResolvedSnippet): BlockContent[] {
 
 function joined(items: PhrasingContent[], separator: string): PhrasingContent[] {
   return items.flatMap((item, index) => (index === 0 ? [item] : [text(separator), item]));
-}
-
-function capitalise(value: string): string {
-  return value.charAt(0).toUpperCase() + value.slice(1);
 }

@@ -36,10 +36,10 @@ export function runbooksSite({ paths }: { paths: ProjectPaths }): AstroIntegrati
           if (check.problems.length > 0) {
             throw new AstroError(
               `The site cannot be published: ${check.problems.length} problem${check.problems.length === 1 ? '' : 's'} in ${paths.root}\n${formatProblems(check.problems)}`,
-              'Every embedded snippet must be verified by the current reports/verify.json (run `runbooks verify`), and every runbook must have the required frontmatter and sections: see docs/authoring-runbooks.md.',
+              'Every embedded snippet must be verified by the current reports/verify.json: unchanged since, and passed on every target it claims (run `runbooks verify`; docs/report-schema.md says how the site reads the report), and every runbook must have the required frontmatter and sections: see docs/authoring-runbooks.md.',
             );
           }
-          logger.info(`checked ${check.pages} content page${check.pages === 1 ? '' : 's'}: every embedded snippet is verified`);
+          logger.info(`checked ${check.pages} content page${check.pages === 1 ? '' : 's'}: every embedded snippet passed on every target it claims`);
         }
         const processor = config.markdown.processor;
         if (!isUnifiedProcessor(processor)) {

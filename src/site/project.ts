@@ -12,6 +12,8 @@ export interface ProjectPaths {
   snippetsDir: string;
   /** What `runbooks verify` wrote; the only source of verification results. */
   reportFile: string;
+  /** The targets every snippet must be verified on, unless its header claims fewer. */
+  targetsFile: string;
 }
 
 export function projectPaths(root: string): ProjectPaths {
@@ -21,6 +23,7 @@ export function projectPaths(root: string): ProjectPaths {
     contentDir: path.join(absolute, 'content'),
     snippetsDir: path.join(absolute, 'snippets'),
     reportFile: path.join(absolute, 'reports', 'verify.json'),
+    targetsFile: path.join(absolute, 'targets.env'),
   };
 }
 

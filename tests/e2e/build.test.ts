@@ -11,8 +11,9 @@ describe('astro build', () => {
   it.each([
     ['stale', 'snippet "health/prepared-count" is stale: snippets/health/prepared-count.sql changed after reports/verify.json was written'],
     ['missing', 'snippet "health/not-there" is missing: there is no snippet file snippets/health/not-there.sql or .sh'],
-    ['failed', 'snippet "health/prepared-count" is failed: verification failed: relation "pg_prepared_xact" does not exist'],
+    ['failed', 'snippet "health/prepared-count" is failed: verification failed on pg16 (PostgreSQL 16.15): relation "pg_prepared_xact" does not exist'],
     ['unverified', 'snippet "health/prepared-count" is unverified: reports/verify.json has no entry for it'],
+    ['uncovered', 'snippet "health/prepared-count" is unverified: reports/verify.json has no run on pg16 (PostgreSQL 16.15) (run `runbooks verify --target pg16`)'],
   ])('fails on the %s fixture, naming file, line and snippet', (name, message) => {
     const run = buildFixture(name);
     expect(run.status).not.toBe(0);

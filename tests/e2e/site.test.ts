@@ -106,6 +106,46 @@ describe('finding the runbook', () => {
   });
 });
 
+describe('what the site says it was verified on', () => {
+  it('names the pg_tviews release and every PostgreSQL version on the home page', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/`);
+    expect(await page.locator('.rb-lead').textContent()).toBe(
+      'Every step on this site was verified on PostgreSQL 18.6, 17.11 and 16.15 with pg_tviews 0.1.0-beta.34, 2026-11-30. A step meant for only some of these versions says which.',
+    );
+    await page.locator('.rb-lead a').click();
+    await page.waitForURL(`${origin}/report/`);
+    await context.close();
+  });
+
+  it('shows the report as snippets and scenarios by target, each cell in words, each run in detail', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/report/`);
+    const snippets = page.getByRole('table', { name: 'Snippets by target' });
+    const heads = await snippets.locator('thead th[scope="col"]').allTextContents();
+    expect(heads).toEqual([
+      'Snippet and its status on this site',
+      'pg18 (primary)PostgreSQL 18.6pg_tviews 0.1.0-beta.34local provider5 passed, 0 failed, 0 skipped2.6 s in all',
+      'pg17PostgreSQL 17.11pg_tviews 0.1.0-beta.34local provider4 passed, 0 failed, 1 skipped2.6 s in all',
+      'pg16PostgreSQL 16.15pg_tviews 0.1.0-beta.34local provider4 passed, 0 failed, 1 skipped2.6 s in all',
+    ]);
+    const row = snippets.locator('tr', { has: page.locator('th[scope="row"]', { hasText: 'health/io-bytes' }) });
+    const reason = 'not claimed: pg_stat_io counts bytes (read_bytes, write_bytes) only from PostgreSQL 18 on; before, it counted operations of op_bytes each';
+    expect(await row.locator('th').textContent()).toBe('health/io-bytesVerified');
+    expect(await row.locator('td').allTextContents()).toEqual(['✓ passed', `– ${reason}`, `– ${reason}`]);
+    expect(await page.getByRole('table', { name: 'Scenarios by target' }).locator('tbody tr').count()).toBe(2);
+
+    // A cell leads to that target's run: its checks and output open on demand.
+    await snippets.locator('tr', { has: page.locator('th', { hasText: 'health/tview-status' }) }).locator('td').nth(1).getByRole('link').click();
+    await page.waitForURL(`${origin}/report/#snippet--health--tview-status--pg17`);
+    const run = page.locator('#snippet--health--tview-status--pg17');
+    expect(await run.locator('summary').first().textContent()).toBe('✓ pg17, PostgreSQL 17.11 with pg_tviews 0.1.0-beta.34: passed, 42 ms');
+    await run.locator('summary').first().click();
+    expect(await run.getByText('dry-run: passed').isVisible()).toBe(true);
+    await context.close();
+  });
+});
+
 describe('a runbook page', () => {
   it('copies exactly the snippet text', async () => {
     const { context, page } = await newPage();
@@ -156,18 +196,19 @@ describe('a runbook page', () => {
     await context.close();
   });
 
-  it('gives every snippet a safety badge and a verification badge linked to its report entry', async () => {
+  it('gives every snippet a safety badge and a verification badge naming its targets, linked to its report entry', async () => {
     const { context, page } = await newPage();
     for (const path of [RUNBOOK, INCIDENT]) {
       await page.goto(`${origin}${path}`);
       const figures = page.locator('figure.rb-snippet');
       expect(await figures.count()).toBeGreaterThan(0);
       for (const figure of await figures.all()) {
+        const name = await figure.getAttribute('data-snippet');
         expect(await figure.locator('.rb-badge--read-only, .rb-badge--writes, .rb-badge--destructive').count()).toBe(1);
         const badge = figure.locator('a.rb-badge--verified');
-        expect(await badge.textContent()).toMatch(/^✔ Verified with PostgreSQL 15\.14 and pg_tviews 0\.1\.0-beta\.20, 2026-11-20$/);
+        const targets = name === 'health/io-bytes' ? 'PostgreSQL 18.6' : 'PostgreSQL 18.6, 17.11 and 16.15';
+        expect(await badge.textContent()).toBe(`✔ Verified on ${targets} with pg_tviews 0.1.0-beta.34, 2026-11-30`);
         const href = (await badge.getAttribute('href'))!;
-        const name = await figure.getAttribute('data-snippet');
         expect(href).toBe(`/report/#snippet--${name!.replaceAll('/', '--')}`);
       }
     }
@@ -176,6 +217,15 @@ describe('a runbook page', () => {
     const entry = page.locator('#snippet--queue--commit-prepared');
     expect(await entry.locator('h3').textContent()).toContain('queue/commit-prepared');
     expect(await entry.textContent()).toContain('Used in04-incident-response/stuck-prepared-transaction');
+    await context.close();
+  });
+
+  it('says which targets a snippet is not for, and why', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${origin}${RUNBOOK}`);
+    expect(await page.locator('figure[data-snippet="health/io-bytes"] .rb-snippet__scope').textContent()).toBe(
+      'Not for PostgreSQL 17 or 16: pg_stat_io counts bytes (read_bytes, write_bytes) only from PostgreSQL 18 on; before, it counted operations of op_bytes each.',
+    );
     await context.close();
   });
 

@@ -40,8 +40,9 @@ describe('checkSite on the fixture sites', () => {
   it.each([
     ['stale', 'snippet "health/prepared-count" is stale: snippets/health/prepared-count.sql changed after reports/verify.json was written (run `runbooks verify`)'],
     ['missing', 'snippet "health/not-there" is missing: there is no snippet file snippets/health/not-there.sql or .sh'],
-    ['failed', 'snippet "health/prepared-count" is failed: verification failed: relation "pg_prepared_xact" does not exist'],
+    ['failed', 'snippet "health/prepared-count" is failed: verification failed on pg16 (PostgreSQL 16.15): relation "pg_prepared_xact" does not exist'],
     ['unverified', 'snippet "health/prepared-count" is unverified: reports/verify.json has no entry for it (run `runbooks verify`)'],
+    ['uncovered', 'snippet "health/prepared-count" is unverified: reports/verify.json has no run on pg16 (PostgreSQL 16.15) (run `runbooks verify --target pg16`)'],
   ])('refuses the %s fixture with one problem naming file, line and snippet', (name, message) => {
     expect(formatProblems(checkSite(fixture(name)).problems)).toBe(`content/01-health-monitoring/queue-check.mdx:28:1: ${message}`);
   });

@@ -35,6 +35,7 @@ describe('runbooks export', () => {
       '04-incident-response/stuck-prepared-transaction.md',
       'README.md',
       'about.md',
+      'scripts/health-io-bytes.sql',
       'scripts/health-probe-markup.sql',
       'scripts/health-tview-status.sql',
       'scripts/queue-commit-prepared.sql',
@@ -51,11 +52,23 @@ describe('runbooks export', () => {
     expect(runbook).toMatch(/^# A prepared transaction will not go away\n/);
     expect(runbook).toContain('- **Severity:** critical');
     expect(runbook).toContain('**Commit a stuck prepared transaction** (`queue/commit-prepared`): Destructive');
-    expect(runbook).toContain('✅ Verified with PostgreSQL 15.14 and pg_tviews 0.1.0-beta.20, 2026-11-20.');
+    expect(runbook).toContain('✅ Verified on PostgreSQL 18.6, 17.11 and 16.15 with pg_tviews 0.1.0-beta.34, 2026-11-30.');
     expect(runbook).toContain('> **Destructive.** It changes: Makes the prepared transaction\'s changes permanent');
     expect(runbook).toContain("```sql\nCOMMIT PREPARED :'gid';\n```");
     expect(runbook).toContain("`psql -X -v ON_ERROR_STOP=1 -v 'gid=<gid>' -f scripts/queue-commit-prepared.sql`");
     expect(runbook).not.toContain('::snippet');
+  });
+
+  it('says which targets a snippet that claims fewer was verified on, and why not the others', () => {
+    const out = path.join(tempDir(), 'runbooks');
+    exportRunbooks(fixture('verified'), out);
+    expect(read(out, '01-health-monitoring/tview-health-check.md')).toContain(
+      '✅ Verified on PostgreSQL 18.6 with pg_tviews 0.1.0-beta.34, 2026-11-30. Not for PostgreSQL 17 or 16: pg_stat_io counts bytes (read_bytes, write_bytes) only from PostgreSQL 18 on; before, it counted operations of op_bytes each.',
+    );
+    const readme = read(out, 'README.md');
+    expect(readme).toContain('Snippets were verified on PostgreSQL 18.6, 17.11 and 16.15 with pg_tviews 0.1.0-beta.34, 2026-11-30 (run finished 2026-11-30 09:30:00 UTC, 4.3 s). A step meant for only some of these versions says which.');
+    expect(readme).toContain('- pg17: PostgreSQL 17.11 with pg_tviews 0.1.0-beta.34, local provider; snippets 4 passed, 0 failed, 1 skipped; scenarios 2 passed, 0 failed, 0 skipped; 2.6 s');
+    expect(readme).toContain('[scripts/health-io-bytes.sql](scripts/health-io-bytes.sql): Bytes read and written, by backend type, verified on PostgreSQL 18.6 with pg_tviews 0.1.0-beta.34');
   });
 
   it('indexes symptoms with links to files and headings that exist', () => {
@@ -144,7 +157,7 @@ describe('the export command', () => {
     const out = path.join(tempDir(), 'runbooks');
     const result = run('--root', fixture('verified').root, '--out', out);
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain(`export: wrote 8 files to ${out}`);
+    expect(result.stdout).toContain(`export: wrote 9 files to ${out}`);
   });
 
   it('exits 1 with --strict when a snippet is not verified, 0 without', () => {

@@ -27,9 +27,20 @@ describe('::snippet in the strict build', () => {
     expect(toText(select('.rb-snippet__title', figure)!)).toBe('Rows of one TVIEW against its view');
     const badge = select('a.rb-badge--verified', figure)!;
     expect(badge.properties.href).toBe('/report/#snippet--health--tview-status');
-    expect(toText(badge)).toContain('Verified with PostgreSQL 15.14 and pg_tviews 0.1.0-beta.20, 2026-11-20');
+    expect(toText(badge)).toBe('✔ Verified on PostgreSQL 18.6, 17.11 and 16.15 with pg_tviews 0.1.0-beta.34, 2026-11-30');
+    expect(select('.rb-snippet__scope', figure)).toBeUndefined();
     expect(toText(select('.rb-badge--read-only', figure)!)).toBe('Read-only');
     expect(textContent(select('pre[data-code] code', figure)!)).toBe(bodyOf(verified, 'health/tview-status'));
+  });
+
+  it('names the only target a snippet claims on its badge, and why it is not for the others', async () => {
+    const { html } = await renderPage(verified, RUNBOOK, runbookBody('::snippet{name="health/io-bytes"}'), true);
+    const figure = select('figure.rb-snippet[data-snippet="health/io-bytes"]', fromHtml(html, { fragment: true }))!;
+    expect(figure.properties.dataStatus).toBe('verified');
+    expect(toText(select('a.rb-badge--verified', figure)!)).toBe('✔ Verified on PostgreSQL 18.6 with pg_tviews 0.1.0-beta.34, 2026-11-30');
+    expect(toText(select('.rb-snippet__scope', figure)!)).toBe(
+      'Not for PostgreSQL 17 or 16: pg_stat_io counts bytes (read_bytes, write_bytes) only from PostgreSQL 18 on; before, it counted operations of op_bytes each.',
+    );
   });
 
   it('marks every parameter reference with its name and quoting style', async () => {
@@ -82,8 +93,9 @@ describe('::snippet in the strict build', () => {
   it.each([
     ['stale', 'health/prepared-count', /is stale: snippets\/health\/prepared-count.sql changed after reports\/verify.json was written/],
     ['missing', 'health/not-there', /is missing: there is no snippet file snippets\/health\/not-there.sql or .sh/],
-    ['failed', 'health/prepared-count', /is failed: verification failed: relation "pg_prepared_xact" does not exist/],
+    ['failed', 'health/prepared-count', /is failed: verification failed on pg16 \(PostgreSQL 16.15\): relation "pg_prepared_xact" does not exist/],
     ['unverified', 'health/prepared-count', /is unverified: reports\/verify.json has no entry for it/],
+    ['uncovered', 'health/prepared-count', /is unverified: reports\/verify.json has no run on pg16 \(PostgreSQL 16.15\) \(run `runbooks verify --target pg16`\)/],
   ])('refuses a %s snippet, naming the file, line and snippet', async (name, snippet, reason) => {
     const markdown = runbookBody(`::snippet{name="${snippet}"}`);
     const line = markdown.split('\n').findIndex((text) => text.includes('::snippet')) + 1;

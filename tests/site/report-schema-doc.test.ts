@@ -17,7 +17,10 @@ interface Field {
   enumValues: string[];
 }
 
-/** Dotted paths of every field (`snippets[].derivedSafety.class`) with their enum values. */
+/**
+ * Dotted paths of every field (`snippets[].derivedSafety.class`) with their enum values. The
+ * values of a record (one run per target id) are written `.*`: `snippets[].targets.*.status`.
+ */
 function fields(schema: z.ZodType, prefix = ''): Field[] {
   const def = (schema as unknown as { def: Record<string, unknown> & { type: string } }).def;
   switch (def.type) {
@@ -27,6 +30,8 @@ function fields(schema: z.ZodType, prefix = ''): Field[] {
       return fields(def.innerType as z.ZodType, prefix);
     case 'array':
       return fields(def.element as z.ZodType, `${prefix}[]`);
+    case 'record':
+      return fields(def.valueType as z.ZodType, `${prefix}.*`);
     case 'object': {
       const shape = def.shape as Record<string, z.ZodType>;
       return Object.entries(shape).flatMap(([key, child]) => {
@@ -46,10 +51,10 @@ function enumValues(schema: z.ZodType): string[] {
   return [];
 }
 
-/** The located error appears under several parents; the doc describes it once as `error.*`. */
-const docPath = (field: string) => field.replace(/^(snippets\[\]\.error|scenarios\[\]\.error|problems\[\])\./, 'error.');
-/** Counts objects are described once, by their three keys. */
-const COUNTS = /^summary\.(snippets|scenarios)\.(passed|failed|skipped)$/;
+/** The located error appears under several parents; the doc describes it once, as `error.message` and so on. */
+const docPath = (field: string) => field.replace(/^(snippets\[\]\.targets\.\*\.error|scenarios\[\]\.targets\.\*\.error|problems\[\])\./, 'error.');
+/** Counts objects (the report's and each target's) are described once, by their three keys. */
+const COUNTS = /^(targets\[\]\.)?summary\.(snippets|scenarios)\.(passed|failed|skipped)$/;
 
 const schemaFields = fields(reportSchema);
 const documentedRows = [...doc.matchAll(/^\| `([^`]+)` \|/gm)].map((match) => match[1]);

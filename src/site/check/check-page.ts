@@ -65,7 +65,7 @@ export function checkPage(page: ParsedPage, paths: ProjectPaths, reportState: Re
       });
       runbook.data.scenarios.forEach((name, index) => {
         references.scenarios.push(name);
-        const scenario = resolveScenario(name, reportState);
+        const scenario = resolveScenario(name, paths, reportState);
         if (scenario.status !== 'passed') {
           const { line, column } = frontmatterPosition(page, ['runbook', 'scenarios', index]);
           add(line, column, `scenario "${name}" is not proven: ${scenario.reason}`);

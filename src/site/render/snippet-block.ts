@@ -1,7 +1,7 @@
 import type { Element } from 'hast';
 import type { ParameterSpec } from '../../snippets/header.ts';
 import { commandLine } from '../../snippets/params.ts';
-import { snippetAnchor, STATUS_LABELS, verifiedWith } from '../report/describe.ts';
+import { asSentence, capitalise, notClaimedNote, snippetAnchor, STATUS_LABELS, verifiedOn } from '../report/describe.ts';
 import type { ResolvedSnippet } from '../report/snippet-status.ts';
 import { element, type Child } from './hast.ts';
 import { highlight } from './highlight.ts';
@@ -34,13 +34,13 @@ export function placeholderCommand(language: 'sql' | 'bash', file: string, names
 }
 
 export async function renderSnippetBlock(resolved: ResolvedSnippet, context: RenderContext): Promise<Element> {
-  const { snippet, entry, report, status } = resolved;
+  const { snippet, entry, report, status, coverage } = resolved;
   const header = snippet?.header;
   const reportHref = `${context.base}report/${entry ? `#${snippetAnchor(resolved.name)}` : ''}`;
 
   const verification =
-    status === 'verified' && report
-      ? element('a', { className: ['rb-badge', 'rb-badge--verified'], href: reportHref }, [element('span', { ariaHidden: 'true' }, ['✔ ']), capitalise(verifiedWith(report))])
+    status === 'verified' && report && coverage
+      ? element('a', { className: ['rb-badge', 'rb-badge--verified'], href: reportHref }, [element('span', { ariaHidden: 'true' }, ['✔ ']), capitalise(verifiedOn(coverage, report))])
       : element('a', { className: ['rb-badge', 'rb-badge--unverified'], href: reportHref }, [element('span', { ariaHidden: 'true' }, ['✖ ']), `${STATUS_LABELS[status]}: ${resolved.reason}`]);
 
   if (!snippet || !header) {
@@ -83,6 +83,8 @@ export async function renderSnippetBlock(resolved: ResolvedSnippet, context: Ren
       element('code', { className: ['rb-snippet__name'] }, [resolved.name]),
     ]),
     element('p', { className: ['rb-snippet__badges'] }, joinWith(badges.filter((badge): badge is Element => Boolean(badge)), ' ')),
+    // Right under the badge that names the targets it was verified on: the ones it is not for.
+    coverage?.notClaimed && element('p', { className: ['rb-snippet__scope'] }, [asSentence(capitalise(notClaimedNote(coverage.notClaimed)))]),
     element('p', { className: ['rb-snippet__description'] }, [header.description]),
     header.safety === 'destructive' &&
       element('div', { className: ['rb-snippet__warning'], role: 'note' }, [
@@ -119,10 +121,6 @@ function parameterMention(name: string, spec: ParameterSpec): Element {
 
 function joinWith(items: Element[], separator: string): Child[] {
   return items.flatMap((item, index) => (index === 0 ? [item] : [separator, item]));
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function classList(value: unknown): string[] {

@@ -1,9 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { claimedTargets, type TargetClaim } from '../../config/claims.ts';
+import type { Target } from '../../config/targets.ts';
 import type { Report, ScenarioEntry, SnippetEntry } from '../../report/schema.ts';
 import { parseSnippet, type Snippet } from '../../snippets/snippet.ts';
 import { displayPath, type ProjectPaths } from '../project.ts';
+import { claimReason, isNotClaimed } from './describe.ts';
+import { judgeRuns, type Coverage } from './judge-runs.ts';
+import { namedTargets, type NamedTarget } from './named-targets.ts';
 import type { ReportState } from './read-report.ts';
+import { readTargets } from './read-targets.ts';
 
 /**
  * What the site may say about an embedded snippet. Only `verified` may be published by the
@@ -20,6 +26,8 @@ export interface ResolvedSnippet {
   snippet?: Snippet;
   entry?: SnippetEntry;
   report?: Report;
+  /** Set when verified: on which targets, and which ones its header leaves out. */
+  coverage?: Coverage;
 }
 
 /** `area/name`, at least two lower-case segments: also keeps `../` out of file lookups. */
@@ -47,11 +55,11 @@ export function resolveSnippet(name: string, paths: ProjectPaths, reportState: R
     const where = first ? `${relativeFile}:${first.line}:${first.column}: ${first.message}` : relativeFile;
     return { name, status: 'invalid', reason: `its metadata header is invalid (${where})`, snippet };
   }
-  return { name, snippet, ...judge(name, snippet, relativeFile, reportState) };
+  return { name, snippet, ...judge(name, snippet, relativeFile, paths, reportState) };
 }
 
-function judge(name: string, snippet: Snippet, relativeFile: string, reportState: ReportState): Omit<ResolvedSnippet, 'name' | 'snippet'> {
-  const reportFile = path.basename(path.dirname(reportState.file)) + '/' + path.basename(reportState.file);
+function judge(name: string, snippet: Snippet, relativeFile: string, paths: ProjectPaths, reportState: ReportState): Omit<ResolvedSnippet, 'name' | 'snippet'> {
+  const reportFile = displayPath(paths, reportState.file);
   if (reportState.kind === 'absent') return { status: 'unverified', reason: `there is no ${reportFile} (${VERIFY_HINT})` };
   if (reportState.kind === 'invalid') {
     return { status: 'unverified', reason: `${reportFile} does not match its schema: ${reportState.problems[0]}` };
@@ -63,15 +71,26 @@ function judge(name: string, snippet: Snippet, relativeFile: string, reportState
   if (entry.sha256 !== snippet.sha256) {
     return { status: 'stale', reason: `${relativeFile} changed after ${reportFile} was written (${VERIFY_HINT})`, entry, report };
   }
-  if (entry.status === 'failed') {
-    const error = entry.error ? `: ${entry.error.message}` : '';
-    return { status: 'failed', reason: `verification failed${error}`, entry, report };
-  }
-  if (entry.status === 'skipped') {
-    const skipped = entry.checks.find((check) => check.status === 'skipped' && check.message);
-    return { status: 'unverified', reason: `verification skipped it${skipped ? `: ${skipped.message}` : ''}`, entry, report };
-  }
-  return { status: 'verified', reason: '', entry, report };
+  const targets = namedTargets(report, readTargets(paths.targetsFile));
+  const claim = snippet.header?.targets;
+  const claimedIdSet = claimedIds(claim, targets);
+  const claimed = targets.filter((target) => claimedIdSet.has(target.id));
+  const verdict = judgeRuns(claimed, entry.targets, {
+    failed: 'verification failed',
+    skipped: 'verification skipped it',
+    skipDetail: (run) => run.checks.find((check) => check.status === 'skipped' && check.message)?.message,
+    reportFile,
+  });
+  if (verdict.status !== 'passed') return { status: verdict.status, reason: verdict.reason, entry, report };
+  const others = targets.filter((target) => !claimed.includes(target));
+  const notClaimed = claim && others.length > 0 ? { targets: others, reason: claim.reason } : undefined;
+  return { status: 'verified', reason: '', entry, report, coverage: { passed: verdict.passed, notClaimed } };
+}
+
+/** Ids of the targets a header claim covers: every one, unless it says `only` or `except`. */
+function claimedIds(claim: TargetClaim | undefined, targets: NamedTarget[]): Set<string> {
+  // claimedTargets reads nothing but ids, and a target the report remembers has no package to give.
+  return new Set(claimedTargets(claim, targets as unknown as Target[]).map((target) => target.id));
 }
 
 export type ScenarioStatus = 'passed' | 'failed' | 'unverified';
@@ -81,13 +100,30 @@ export interface ResolvedScenario {
   status: ScenarioStatus;
   reason: string;
   entry?: ScenarioEntry;
+  /** Set when it passed: on which targets, and which ones it leaves out. */
+  coverage?: Coverage;
 }
 
-export function resolveScenario(name: string, reportState: ReportState): ResolvedScenario {
+/**
+ * A scenario's claim lives in its definition, which the site does not run: the report says
+ * which targets it left out (runs skipped with a reason). Every other target, including one
+ * the report lacks, must have a passing run.
+ */
+export function resolveScenario(name: string, paths: ProjectPaths, reportState: ReportState): ResolvedScenario {
   if (reportState.kind !== 'ok') return { name, status: 'unverified', reason: 'there is no valid verification report' };
-  const entry = reportState.report.scenarios.find((candidate) => candidate.name === name);
+  const report = reportState.report;
+  const entry = report.scenarios.find((candidate) => candidate.name === name);
   if (!entry) return { name, status: 'unverified', reason: `the report has no scenario "${name}" (${VERIFY_HINT})` };
-  if (entry.status === 'passed') return { name, status: 'passed', reason: '', entry };
-  if (entry.status === 'failed') return { name, status: 'failed', reason: `scenario failed${entry.error ? `: ${entry.error.message}` : ''}`, entry };
-  return { name, status: 'unverified', reason: 'the scenario was skipped', entry };
+  const targets = namedTargets(report, readTargets(paths.targetsFile));
+  const others = targets.filter((target) => entry.targets[target.id] && isNotClaimed(entry.targets[target.id]));
+  const claimed = targets.filter((target) => !others.includes(target));
+  const verdict = judgeRuns(claimed, entry.targets, {
+    failed: 'scenario failed',
+    skipped: 'the scenario was skipped',
+    skipDetail: (run) => run.error?.message,
+    reportFile: displayPath(paths, reportState.file),
+  });
+  if (verdict.status !== 'passed') return { name, status: verdict.status, reason: verdict.reason, entry };
+  const notClaimed = others.length > 0 ? { targets: others, reason: claimReason(entry.targets[others[0].id]!) } : undefined;
+  return { name, status: 'passed', reason: '', entry, coverage: { passed: verdict.passed, notClaimed } };
 }
