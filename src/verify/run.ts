@@ -173,9 +173,9 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   progress(`verifying ${chosenSnippets.length} snippet(s) and ${loadedScenarios.length} scenario(s) on ${targetNames}: ${selection.reason}`);
   for (const problem of problems) progress(`✗ ${problem.file}:${problem.line}:${problem.column ?? 1}  ${problem.rule}  ${problem.message}`);
 
-  const derived = new Map(
-    await Promise.all(chosenSnippets.map(async (s) => [s.name, s.language === 'sql' && s.header ? await deriveSafety(s).catch(() => undefined) : undefined] as const)),
-  );
+  // One after another: each parse keeps parser memory until the next await releases it.
+  const derived = new Map<string, DerivedSafety | undefined>();
+  for (const s of chosenSnippets) derived.set(s.name, s.language === 'sql' && s.header ? await deriveSafety(s).catch(() => undefined) : undefined);
   const diagnosticsByFile = Map.groupBy(diagnostics, (d) => d.file);
   const byName = new Map(snippets.map((s) => [s.name, s]));
   const concurrency = options.concurrency ?? os.availableParallelism();

@@ -1,10 +1,24 @@
 import { inject } from 'vitest';
 import pg from 'pg';
+import type { ServerInfo } from '../../src/db/server-info.ts';
 import { cloneDatabase, databaseUrl, dropDatabase, withAdmin } from '../../src/db/template.ts';
 
+/** The server of a target (default: the primary one), started by global-setup.ts. */
+export function serverOf(target?: string): ServerInfo {
+  if (!target) return inject('server');
+  const info = inject('servers')[target];
+  if (!info) throw new Error(`no server for target ${target}`);
+  return info;
+}
+
+/** Every target id with a server, the primary first: for `describe.each`. */
+export function targetIds(): string[] {
+  return Object.keys(inject('servers'));
+}
+
 /** A fresh clone of the fixture for one test, dropped afterwards. */
-export async function withFixtureClone<T>(label: string, work: (url: string) => Promise<T>): Promise<T> {
-  const info = inject('server');
+export async function withFixtureClone<T>(label: string, work: (url: string) => Promise<T>, target?: string): Promise<T> {
+  const info = serverOf(target);
   const name = `${info.databasePrefix}t_${label}_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
   await withAdmin(info.adminUrl, (client) => cloneDatabase(client, info.templateDatabase, name));
   try {
@@ -20,18 +34,19 @@ export async function connect(url: string): Promise<pg.Client> {
   return client;
 }
 
-/** Rows of tv_<entity> and v_<entity> without an equal row on the other side; 0 = in sync. */
+/** Rows of tv_<entity> and its backing view without an equal row on the other side; 0 = in sync. */
 export async function driftCount(client: pg.Client, entity: string): Promise<number> {
-  const { rows: [{ list }] } = await client.query<{ list: string }>(
-    `SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) AS list
-     FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
-    [`v_${entity}`],
+  const { rows: [{ view, list }] } = await client.query<{ view: string; list: string }>(
+    `SELECT r.view::text AS view, string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) AS list
+     FROM tviews.registry r JOIN pg_attribute a ON a.attrelid = r.view::regclass AND a.attnum > 0 AND NOT a.attisdropped
+     WHERE r.entity = $1 GROUP BY r.view`,
+    [entity],
   );
   const { rows } = await client.query<{ n: string }>(`
     SELECT count(*) AS n FROM (
-      (SELECT ${list} FROM tv_${entity} EXCEPT ALL SELECT ${list} FROM v_${entity})
+      (SELECT ${list} FROM tv_${entity} EXCEPT ALL SELECT ${list} FROM ${view})
       UNION ALL
-      (SELECT ${list} FROM v_${entity} EXCEPT ALL SELECT ${list} FROM tv_${entity})
+      (SELECT ${list} FROM ${view} EXCEPT ALL SELECT ${list} FROM tv_${entity})
     ) d`);
   return Number(rows[0].n);
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadTargets } from '../../src/config/targets.ts';
 import { isAlive } from '../../src/db/local/cluster.ts';
 import { urlProvider } from '../../src/db/providers/url.ts';
 import type { ServerInfo } from '../../src/db/server-info.ts';
@@ -111,7 +112,7 @@ describe('runbooks db', () => {
       const up = runCli(['db', 'up'], env());
       const url = await firstLine(up);
       expect(url).toMatch(/^postgresql:\/\/postgres:[0-9a-f]+@127\.0\.0\.1:\d+\/pgtv_fixture$/);
-      const info = JSON.parse(readFileSync(path.join(stateDir, 'db.json'), 'utf8')) as ServerInfo;
+      const info = JSON.parse(readFileSync(path.join(stateDir, `db-${loadTargets().primary.id}.json`), 'utf8')) as ServerInfo;
       const postmaster = postmasterOf(info);
       const client = new pg.Client({ connectionString: url });
       await client.connect();
@@ -121,20 +122,21 @@ describe('runbooks db', () => {
       up.kill(signal);
       expect(await exitCode(up)).toBe(0);
       expect(leftovers(info, postmaster)).toEqual([]);
-      expect(existsSync(path.join(stateDir, 'db.json'))).toBe(false);
+      expect(existsSync(path.join(stateDir, `db-${loadTargets().primary.id}.json`))).toBe(false);
     });
   }
 
   it('up --detach, status, url, psql, down', async () => {
     const up = await capture(['db', 'up', '--detach'], env());
     expect(up.code).toBe(0);
-    const info = JSON.parse(readFileSync(path.join(stateDir, 'db.json'), 'utf8')) as ServerInfo;
+    const info = JSON.parse(readFileSync(path.join(stateDir, `db-${loadTargets().primary.id}.json`), 'utf8')) as ServerInfo;
     const postmaster = postmasterOf(info);
     expect(up.stdout.trim()).toBe(info.fixtureUrl);
 
     const status = await capture(['db', 'status'], env());
     expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(/pg_tviews\s+0\.1\.0-beta\.20/);
+    expect(status.stdout).toContain(`pg_tviews    ${loadTargets().primary.pgTviewsVersion}`);
+    expect(status.stdout).toContain(`target       ${loadTargets().primary.id}`);
     expect(status.stdout).toMatch(/tv_comment\s+5000 rows/);
 
     const url = await capture(['db', 'url'], env());
@@ -173,7 +175,7 @@ describe('the url provider', () => {
   it('creates only databases with its own prefix and drops exactly those', async () => {
     const info = inject('server');
     const log: string[] = [];
-    const provider = urlProvider({ databaseUrl: info.adminUrl, postgresMajor: 15, scale: 1 });
+    const provider = urlProvider({ databaseUrl: info.adminUrl, target: loadTargets().primary, scale: 1 });
     const started = await provider.start((line) => log.push(line));
     expect(started.databasePrefix).toMatch(/^pgtv_[0-9a-f]{8}_$/);
     const admin = new pg.Client({ connectionString: info.adminUrl });
@@ -201,7 +203,7 @@ describe('the url provider', () => {
       const url = new URL(info.adminUrl);
       url.username = role;
       url.password = 'secret-for-test';
-      const provider = urlProvider({ databaseUrl: url.toString(), postgresMajor: 15, scale: 1 });
+      const provider = urlProvider({ databaseUrl: url.toString(), target: loadTargets().primary, scale: 1 });
       await expect(provider.start(() => undefined)).rejects.toThrow(/may not create databases: grant it CREATEDB/);
     } finally {
       await admin.query(`DROP ROLE IF EXISTS ${role}`);
@@ -210,7 +212,7 @@ describe('the url provider', () => {
   });
 
   it('refuses an unreachable server with the connection error', async () => {
-    const provider = urlProvider({ databaseUrl: 'postgresql://nobody:x@127.0.0.1:1/postgres', postgresMajor: 15, scale: 1 });
+    const provider = urlProvider({ databaseUrl: 'postgresql://nobody:x@127.0.0.1:1/postgres', target: loadTargets().primary, scale: 1 });
     await expect(provider.start(() => undefined)).rejects.toThrow(/cannot connect to PGTV_DATABASE_URL/);
   });
 });
