@@ -103,7 +103,7 @@ export async function readApiSnapshot(client: pg.ClientBase, extension = 'pg_tvi
     FROM (${MEMBERS}) m
     JOIN pg_type t ON m.classid = 'pg_type'::regclass AND t.oid = m.objid
     JOIN pg_namespace n ON n.oid = t.typnamespace
-    ORDER BY 2`, [extension]);
+    ORDER BY 2, 3`, [extension]);
 
   const eventTriggers = await client.query<{ name: string; event: string; function: string }>(`
     SELECT t.evtname AS name, t.evtevent AS event, t.evtfoid::regproc::text AS function

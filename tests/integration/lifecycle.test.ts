@@ -211,6 +211,31 @@ describe('the url provider', () => {
     }
   });
 
+  it('reports a fixture that does not load there by file and line, with what to do, and no stack trace', async () => {
+    const info = inject('server');
+    const admin = new pg.Client({ connectionString: info.adminUrl });
+    await admin.connect();
+    const role = `pgtv_notsuper_${process.pid}`;
+    const stateDir = await mkdtemp(path.join(os.tmpdir(), 'pgtv-state-test-'));
+    try {
+      await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'secret-for-test' CREATEDB`);
+      const url = new URL(info.adminUrl);
+      url.username = role;
+      url.password = 'secret-for-test';
+      const up = await capture(['db', 'up', '--provider', 'url'], { PGTV_STATE_DIR: stateDir, PGTV_DATABASE_URL: url.toString() });
+      expect(up.code).toBe(2);
+      expect(up.stderr).toMatch(/runbooks db: fixtures\/schema\.sql:\d+: the fixture does not load on 127\.0\.0\.1:\d+: permission denied/);
+      expect(up.stderr).toMatch(/fix the fixture for the pg_tviews this server runs/);
+      expect(up.stderr).not.toMatch(/^\s+at /m);
+      const left = await admin.query(`SELECT datname FROM pg_database WHERE datdba = (SELECT oid FROM pg_roles WHERE rolname = $1)`, [role]);
+      expect(left.rows).toEqual([]);
+    } finally {
+      await admin.query(`DROP ROLE IF EXISTS ${role}`);
+      await admin.end();
+      await rm(stateDir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses an unreachable server with the connection error', async () => {
     const provider = urlProvider({ databaseUrl: 'postgresql://nobody:x@127.0.0.1:1/postgres', target: loadTargets().primary, scale: 1 });
     await expect(provider.start(() => undefined)).rejects.toThrow(/cannot connect to PGTV_DATABASE_URL/);
