@@ -2,18 +2,20 @@
 -- title: Deregister a TVIEW whose table or view is gone
 -- description: >-
 --   For a TVIEW that health/tview-catalog reports as MISSING_TABLE or MISSING_VIEW: first
---   prints its registration (keep the query column if the TVIEW is to be created again),
---   then calls tviews.pg_tviews_drop(entity, true), which removes the metadata, the
---   triggers and, for MISSING_VIEW, the leftover tv_ table as well. Refuses a TVIEW whose
---   table and view both exist, so a typo cannot drop a healthy TVIEW.
+--   prints its registration (keep the query and options columns if the TVIEW is to be
+--   created again), then calls tviews.pg_tviews_drop(entity, true), which removes the
+--   registration, the triggers, the backing view if it is left (MISSING_TABLE) and the tv_
+--   table if it is left (MISSING_VIEW). Refuses a TVIEW whose table and view both exist, so a
+--   typo cannot drop a healthy TVIEW.
 -- safety: destructive
 -- changes: >-
---   Removes the TVIEW's registration and triggers, and drops its tv_ table if the table is
---   still there (MISSING_VIEW).
+--   Removes the TVIEW's registration and triggers, and drops what is left of its backing view
+--   (MISSING_TABLE) or its tv_ table (MISSING_VIEW).
 -- undo: >-
---   Re-create the TVIEW from the saved query, if its source tables still exist: CREATE
---   TABLE tv_<entity> AS <query>. pg_tviews fills it from the view. Copy the tv_ table
---   first (CREATE TABLE ... AS SELECT * FROM tv_<entity>) if you need its old rows.
+--   Re-create the TVIEW from the saved query and options, if its source tables still exist:
+--   SELECT tviews.pg_tviews_create('<schema>.tv_<entity>', '<query>', '<options>'). pg_tviews
+--   fills it from the view. Copy the tv_ table first (CREATE TABLE ... AS SELECT * FROM
+--   tv_<entity>) if you need its old rows.
 -- privileges:
 --   - owner of the TVIEW (or of the extension, or a superuser)
 -- params:
@@ -26,7 +28,7 @@
 -- timeout: 60s
 -- ---
 -- 1. What is registered: keep this output (the query is the TVIEW's definition).
-SELECT r.entity, r.schema, r.name, r.view, r.base_tables, r.query
+SELECT r.entity, r.schema, r.name, r.view, r.base_tables, r.query, r.options
   FROM tviews.registry r
  WHERE r.entity = :'entity';
 

@@ -2,17 +2,19 @@
 -- title: Drop the triggers of a TVIEW that is no longer registered
 -- description: >-
 --   For an entity that health/trigger-problems lists as ORPHANED with entity_registered
---   false: drops every pg_tviews trigger installed for it. Until they are gone, each write
---   to those tables fails inside the trigger with a WARNING (MetadataNotFound) and the
---   other TVIEWs fed by the same tables silently stop being refreshed. Refuses to touch a
---   registered entity. Each DROP TRIGGER briefly locks its table; lock_timeout makes it give
---   up after 5 s instead of queueing behind a long transaction and blocking all writers.
+--   false (its pg_tview_meta row was deleted): drops every pg_tviews trigger installed for it
+--   (row, flush, TRUNCATE and delta triggers). Until they are gone, writes to some of those
+--   tables fail ("could not map the changed rows to tv_<entity> keys"). Dropping them does
+--   not bring back the TVIEWs that read through the lost one (LOST_UPSTREAM in
+--   health/tview-catalog): re-register those afterwards. Refuses a registered entity. Each
+--   DROP TRIGGER briefly locks its table; lock_timeout makes it give up after 5 s instead of
+--   queueing behind a long transaction and blocking all writers.
 -- safety: destructive
--- changes: Removes the pg_tviews row and statement triggers that carry this entity from every table.
+-- changes: Removes the pg_tviews triggers that carry this entity from every table.
 -- undo: >-
 --   Nothing to restore: the triggers only served a TVIEW that is no longer registered, and
---   they broke refreshes of the others. Re-creating the TVIEW (CREATE TABLE tv_<entity> AS
---   its definition) installs new ones.
+--   they made writes fail. Re-creating the TVIEW (health/recreate-lost-tview, or CREATE TABLE
+--   tv_<entity> AS its definition) installs new ones.
 -- privileges:
 --   - owner of each table that carries the triggers (or a superuser)
 -- params:
@@ -33,7 +35,7 @@ DECLARE
     t record;
     dropped int := 0;
 BEGIN
-    IF EXISTS (SELECT 1 FROM tviews.pg_tview_meta m WHERE m.entity = target) THEN
+    IF EXISTS (SELECT 1 FROM tviews.registry r WHERE r.entity = target) THEN
         RAISE EXCEPTION 'TVIEW % is still registered: its triggers are not orphaned', target
             USING HINT = 'For a registered TVIEW use health/reregister-tview instead.';
     END IF;
@@ -42,7 +44,7 @@ BEGIN
           FROM pg_trigger tg
           JOIN pg_proc p ON p.oid = tg.tgfoid
          WHERE p.pronamespace = 'tviews'::regnamespace
-           AND p.proname IN ('pg_tview_trigger_handler', 'pg_tview_flush_trigger')
+           AND p.proname IN ('pg_tview_trigger_handler', 'pg_tview_flush_trigger', 'pg_tview_truncate_trigger', 'pg_tview_delta_trigger')
            AND tg.tgparentid = 0
            AND tg.tgnargs = 1
            AND convert_from(substring(tg.tgargs FROM 1 FOR length(tg.tgargs) - 1), getdatabaseencoding()) = target

@@ -3,8 +3,9 @@
 -- description: >-
 --   The first quick check. One row per fact: the extension's installed version in this
 --   database, the version of the loaded library, whether pg_tviews is preloaded (its hooks
---   and background worker need shared_preload_libraries), whether its DDL hook is active in
---   this session, and how many TVIEWs are registered. Takes milliseconds.
+--   and background workers need shared_preload_libraries), whether this database is one where
+--   pg_tviews refills reset UNLOGGED TVIEWs after a crash restart or a promotion
+--   (pg_tviews.auto_rebuild_databases), and how many TVIEWs are registered. Takes milliseconds.
 -- safety: read-only
 -- privileges:
 --   - any role that can connect (pg_extension, pg_settings and schema tviews are readable by all)
@@ -34,7 +35,14 @@ SELECT 'preloaded',
             ELSE 'PROBLEM: add pg_tviews to shared_preload_libraries and restart; until then TVIEW DDL is refused'
        END
 UNION ALL
-SELECT 'ddl_hook', tviews.pg_tviews_hook_status(), 'OK'
+SELECT 'auto_rebuild',
+       coalesce(nullif(current_setting('pg_tviews.auto_rebuild_databases', true), ''), '(none)'),
+       CASE WHEN string_to_array(replace(coalesce(current_setting('pg_tviews.auto_rebuild_databases', true), ''), ' ', ''), ',')
+                 && ARRAY['*', current_database()::text]
+              OR NOT EXISTS (SELECT 1 FROM tviews.registry r WHERE (r.options ->> 'logged')::boolean IS FALSE)
+            THEN 'OK'
+            ELSE 'PROBLEM: UNLOGGED TVIEWs of this database stay empty after a crash restart or a promotion until a write reaches them or someone rebuilds them'
+       END
 UNION ALL
 SELECT 'registered_tviews',
        (SELECT count(*) FROM tviews.registry)::text,

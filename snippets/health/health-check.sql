@@ -2,17 +2,19 @@
 -- title: pg_tviews' own health check, with what to do for each problem
 -- description: >-
 --   Runs tviews.pg_tviews_health_check() (one row per component: extension, jsonb_delta,
---   catalog, metadata, reregister, triggers, tviews), problems first, and adds the next
---   step for each. It checks the catalog and the triggers; it does not compare any rows, so
---   OK here does not mean the TVIEWs hold the right data (the drift checks do that).
---   Takes milliseconds, also on large databases.
+--   catalog, metadata, plans, reregister, triggers, tviews), problems first, and adds the
+--   next step for each. It checks that the library matches the installed SQL, that every
+--   registration has its table and a propagation plan that reads, and pg_tviews' triggers
+--   (missing, disabled or orphaned, by trigger function). It compares no rows, and misses a
+--   missing backing view and a dropped delta trigger of one event: health/tview-catalog and
+--   health/trigger-problems cover those. Takes milliseconds, also on large databases.
 -- safety: read-only
 -- privileges:
 --   - any role that can connect (USAGE on schema tviews is granted to PUBLIC)
 -- expect:
 --   columns: [status, component, message, next_step]
---   rows: { min: 7 }
---   output: ['All triggers properly linked']
+--   rows: { min: 8 }
+--   output: ['All triggers properly linked', 'Every propagation plan reads']
 -- timeout: 10s
 -- ---
 SELECT h.status,
@@ -20,12 +22,16 @@ SELECT h.status,
        h.message,
        CASE
            WHEN h.status = 'OK' THEN ''
-           WHEN h.component = 'jsonb_delta' THEN 'none: optional extension; pg_tviews works without it (slower cascades)'
-           WHEN h.component = 'catalog' THEN 'the library and the installed SQL differ: ALTER EXTENSION pg_tviews UPDATE, then run this again'
-           WHEN h.component = 'metadata' THEN 'a registered TVIEW lost its table: step "Orphaned metadata"'
-           WHEN h.component = 'reregister' THEN 'SELECT tviews.pg_tviews_reregister(<entity>) for each TVIEW listed by health/tview-catalog as NEEDS_REREGISTER'
-           WHEN h.component = 'triggers' AND h.message LIKE '%orphaned trigger%' THEN 'triggers left by a TVIEW that is no longer registered: step "Orphaned triggers" (pg_tviews_reregister_all does not remove them)'
-           WHEN h.component = 'triggers' THEN 'a TVIEW lost a trigger: step "Missing triggers"'
+           WHEN h.component = 'jsonb_delta' THEN 'none: optional extension; pg_tviews works without it'
+           WHEN h.component = 'catalog' THEN 'the library and the installed SQL differ: ALTER EXTENSION pg_tviews UPDATE (then a restart if the message says so), then run this again'
+           WHEN h.component = 'metadata' THEN 'a registered TVIEW lost its table, and writes to its source tables fail: step "Orphaned metadata"'
+           WHEN h.component = 'plans' THEN 'writes to every TVIEW''s source tables fail: SELECT tviews.pg_tviews_reregister(<entity>) for each TVIEW named, now (step "Unreadable plans")'
+           WHEN h.component = 'reregister' THEN 'SELECT * FROM tviews.pg_tviews_reregister_all() (step "Re-registration")'
+           WHEN h.component = 'triggers' THEN concat_ws('; ',
+               CASE WHEN h.message LIKE '%disabled trigger%' THEN 'disabled: step "Disabled triggers"' END,
+               CASE WHEN h.message LIKE '%missing trigger%' THEN 'missing: step "Missing triggers"' END,
+               CASE WHEN h.message LIKE '%orphaned trigger%' THEN 'orphaned (their TVIEW is no longer registered): step "Orphaned triggers"' END,
+               CASE WHEN h.message LIKE '%without an entity%' THEN 'untagged: SELECT * FROM tviews.pg_tviews_reregister_all()' END)
            ELSE 'read the message; see the Escalation section'
        END AS next_step
   FROM tviews.pg_tviews_health_check() AS h

@@ -1,7 +1,7 @@
 -- ---
 -- title: Sessions touching TVIEW tables, views or their source tables
 -- description: >-
---   Every other session that holds or waits for a lock on a tv_ table, a v_ view or a
+--   Every other session that holds or waits for a lock on a tv_ table, a backing view or a
 --   table a TVIEW reads, with how long its transaction has been open, what it waits for,
 --   which sessions block it, and its current statement. A write to a source table also
 --   writes the TVIEWs (inside the same transaction), so a long open transaction here holds

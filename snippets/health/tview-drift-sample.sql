@@ -1,15 +1,17 @@
 -- ---
 -- title: Sampled drift check (cheap on large TVIEWs)
 -- description: >-
---   Compares a random sample of each TVIEW with its view instead of all rows: up to
---   sample_rows rows of tv_<entity> (TABLESAMPLE SYSTEM, so only the sampled pages are read)
---   are looked up in v_<entity> by their pk_<entity> key, and as many keys sampled from
---   tb_<entity> are looked up in tv_<entity> to find rows it lacks. Any difference proves
---   drift; a clean sample makes widespread drift unlikely but cannot rule out a few bad rows,
---   which only the exact check (health/tview-status) finds. Each run draws a new sample.
+--   Compares a random sample of each TVIEW with its backing view instead of all rows: up to
+--   sample_rows rows of the tv_ table (TABLESAMPLE SYSTEM, so only the sampled pages are
+--   read) are looked up in the view by the TVIEW's key (tviews.registry.identity, pk_<entity>
+--   for ordinary TVIEWs), and as many rows sampled from its root table (the base table
+--   registered as local, e.g. tb_<entity>) are looked up in the tv_ table to find rows it
+--   lacks. Any difference proves drift; a clean sample makes widespread drift unlikely but
+--   cannot rule out a few bad rows, which only the exact check (health/tview-status) finds.
+--   Each run draws a new sample.
 -- safety: read-only
 -- privileges:
---   - SELECT on every tv_ table, v_ view and tb_ table (their owner, or pg_read_all_data)
+--   - SELECT on every tv_ table, backing view and root table (their owner, or pg_read_all_data)
 --   - USAGE on schema tviews (granted to PUBLIC by pg_tviews)
 -- params:
 --   sample_rows:
@@ -21,35 +23,41 @@
 --   rows: { min: 1 }
 -- timeout: 60s
 -- ---
--- status: DRIFTED   some sampled row differs, is in tv_ but not in v_ (extra), or is in v_
---                   but not in tv_ (missing): refresh the TVIEW
---         OK        the sample matched (run health/tview-status for certainty)
---         NOT_CHECKED the table or view is missing, or there is no pk_<entity> column:
---                   see health/tview-catalog
+-- status: DRIFTED     some sampled row differs, is in tv_ but not in the view (extra), or is
+--                     in the view but not in tv_ (missing): refresh the TVIEW
+--         OK          the sample matched (run health/tview-status for certainty)
+--         NOT_CHECKED the table or view is missing: see health/tview-catalog
 WITH tview AS (
-    SELECT r.entity, r.name AS tview, r.schema, r.view,
-           'pk_' || r.entity AS key,
-           greatest(c.reltuples, 0)::bigint AS estimated_rows,
+    SELECT r.entity, r.view,
+           CASE WHEN r.schema IS NOT NULL THEN to_regclass(format('%I.%I', r.schema, r.name)) END AS relid,
+           r.name,
            (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
               FROM pg_attribute a
              WHERE a.attrelid = r.view AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
            (SELECT string_agg(format('t.%1$I IS NOT DISTINCT FROM v.%1$I', a.attname), ' AND ' ORDER BY a.attnum)
               FROM pg_attribute a
              WHERE a.attrelid = r.view AND a.attnum > 0 AND NOT a.attisdropped) AS same_row,
+           (SELECT string_agg(quote_ident(k), ', ') FROM unnest(r.identity) k) AS key_columns,
+           (SELECT string_agg(format('v.%1$I = t.%1$I', k), ' AND ') FROM unnest(r.identity) k) AS view_has_tview_row,
+           (SELECT string_agg(format('v.%1$I = s.%1$I', k), ' AND ') FROM unnest(r.identity) k) AS view_has_root_row,
+           (SELECT string_agg(format('t.%1$I = s.%1$I', k), ' AND ') FROM unnest(r.identity) k) AS tview_has_root_row,
+           -- The root table: a base table pg_tviews maps by its own rows (local) that holds the key.
            (SELECT b FROM unnest(r.base_tables) AS b
-             WHERE (SELECT relname FROM pg_class WHERE oid = b) = 'tb_' || r.entity LIMIT 1) AS source_table,
-           EXISTS (SELECT 1 FROM pg_attribute a
-                    WHERE a.attrelid = r.view AND a.attname = 'pk_' || r.entity AND NOT a.attisdropped) AS has_key
+             WHERE r.cascade_kinds ->> b::text = 'local'
+               AND (SELECT count(*) FROM pg_attribute a
+                     WHERE a.attrelid = b AND a.attname = ANY (r.identity) AND NOT a.attisdropped) = cardinality(r.identity)
+             ORDER BY b::text LIMIT 1) AS root_table
       FROM tviews.registry r
-      LEFT JOIN pg_class c ON c.oid = CASE WHEN r.schema IS NOT NULL THEN to_regclass(format('%I.%I', r.schema, r.name)) END
 ),
 plan AS (
     SELECT t.*,
+           greatest(c.reltuples, 0)::bigint AS estimated_rows,
            -- Percentage of pages to sample so that about sample_rows rows come back.
-           least(100, greatest(0.0001, 100.0 * (:'sample_rows')::int / greatest(t.estimated_rows, 1)))::float8 AS pct,
+           least(100, greatest(0.0001, 100.0 * (:'sample_rows')::int / greatest(c.reltuples, 1)))::float8 AS pct,
            (SELECT least(100, greatest(0.0001, 100.0 * (:'sample_rows')::int / greatest(s.reltuples, 1)))::float8
-              FROM pg_class s WHERE s.oid = t.source_table) AS source_pct
+              FROM pg_class s WHERE s.oid = t.root_table) AS root_pct
       FROM tview t
+      LEFT JOIN pg_class c ON c.oid = t.relid
 ),
 sampled AS (
     SELECT p.entity,
@@ -57,20 +65,21 @@ sampled AS (
                'SELECT count(*) AS sampled,'
                ' count(*) FILTER (WHERE NOT v.found) AS extra,'
                ' count(*) FILTER (WHERE v.found AND NOT v.same) AS differing'
-               ' FROM (SELECT %1$s FROM %2$I.%3$I TABLESAMPLE SYSTEM (%4$s) LIMIT %5$s) t'
-               ' CROSS JOIN LATERAL (SELECT count(v.*) > 0 AS found, coalesce(bool_and(%6$s), false) AS same'
-               '   FROM %7$s v WHERE v.%8$I = t.%8$I) v',
-               p.columns, p.schema, p.tview, p.pct, (:'sample_rows')::int, p.same_row, p.view, p.key),
+               ' FROM (SELECT %1$s FROM %2$s TABLESAMPLE SYSTEM (%3$s) LIMIT %4$s) t'
+               ' CROSS JOIN LATERAL (SELECT count(v.*) > 0 AS found, coalesce(bool_and(%5$s), false) AS same'
+               '   FROM %6$s v WHERE %7$s) v',
+               p.columns, p.relid, p.pct, (:'sample_rows')::int, p.same_row, p.view, p.view_has_tview_row),
                false, true, '') AS x,
-           CASE WHEN p.source_table IS NOT NULL THEN query_to_xml(format(
+           CASE WHEN p.root_table IS NOT NULL THEN query_to_xml(format(
                'SELECT count(*) AS missing'
-               ' FROM (SELECT %1$I FROM %2$s TABLESAMPLE SYSTEM (%3$s) LIMIT %4$s) s'
-               ' WHERE EXISTS (SELECT 1 FROM %5$s v WHERE v.%1$I = s.%1$I)'
-               '   AND NOT EXISTS (SELECT 1 FROM %6$I.%7$I t WHERE t.%1$I = s.%1$I)',
-               p.key, p.source_table, p.source_pct, (:'sample_rows')::int, p.view, p.schema, p.tview),
+               ' FROM (SELECT %1$s FROM %2$s TABLESAMPLE SYSTEM (%3$s) LIMIT %4$s) s'
+               ' WHERE EXISTS (SELECT 1 FROM %5$s v WHERE %6$s)'
+               '   AND NOT EXISTS (SELECT 1 FROM %7$s t WHERE %8$s)',
+               p.key_columns, p.root_table, p.root_pct, (:'sample_rows')::int, p.view,
+               p.view_has_root_row, p.relid, p.tview_has_root_row),
                false, true, '') END AS m
       FROM plan p
-     WHERE p.schema IS NOT NULL AND p.view IS NOT NULL AND p.has_key
+     WHERE p.relid IS NOT NULL AND p.view IS NOT NULL AND p.key_columns IS NOT NULL
 ),
 counted AS (
     SELECT s.entity,
@@ -81,7 +90,7 @@ counted AS (
       FROM sampled s
 )
 SELECT p.entity,
-       p.tview,
+       coalesce(p.relid::text, p.name) AS tview,
        CASE
            WHEN c.entity IS NULL THEN 'NOT_CHECKED'
            WHEN c.differing_rows + c.extra_rows + coalesce(c.missing_rows, 0) > 0 THEN 'DRIFTED'

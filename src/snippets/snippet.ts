@@ -76,7 +76,8 @@ export async function findSnippetFiles(paths: string[]): Promise<string[]> {
       children = (await readdir(resolved, { withFileTypes: true })).map((d) => (d.isDirectory() ? `${d.name}/` : d.name));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') {
-        found.push(resolved);
+        // A file named on purpose is a snippet, or said not to be one; a runbook page is neither.
+        if (!/\.mdx?$/.test(resolved)) found.push(resolved);
         return;
       }
       throw error;
