@@ -5,6 +5,8 @@ import { defineScenario } from '../../src/verify/scenario.ts';
  * A client renamed a post and then stopped, leaving its transaction open ("idle in
  * transaction"). pg_tviews has already written tv_post and tv_comment inside that
  * transaction, so the rename is invisible to everyone else and those rows stay locked.
+ * Nothing pg_tviews offers another session shows it: its queue functions describe only the
+ * caller's transaction, and tviews.stats counts a transaction's refreshes when it ends.
  * Queue management must show the session and the TVIEWs it wrote, the monitor must warn,
  * and ending the session must roll back source and TVIEW changes together.
  */
@@ -14,6 +16,8 @@ export default defineScenario({
   async run(t) {
     const app = await t.session('app');
     const [{ title: before }] = await t.sql<{ title: string }>(`SELECT data->>'title' AS title FROM tv_post WHERE pk_post = 3`);
+    const postRowsWritten = async () => (await t.snippet('perf/refresh-stats')).rows.find((r) => r.entity === 'post')!.rows_written;
+    const postWrittenBefore = await postRowsWritten();
 
     await t.step('inject: a session renames post 3 and leaves its transaction open', async () => {
       await app.query('BEGIN');
@@ -24,13 +28,15 @@ export default defineScenario({
       assert.equal(queue_size, '0', 'the queue was applied at the end of the statement');
     });
 
-    await t.step('nobody else sees the change, and the placeholder queue view shows nothing of it', async () => {
+    await t.step("nobody else sees the change: not in tv_post, not in another session's queue, not yet in tviews.stats", async () => {
       const [{ title }] = await t.sql<{ title: string }>(`SELECT data->>'title' AS title FROM tv_post WHERE pk_post = 3`);
       assert.equal(title, before);
-      const realtime = await t.sql<{ backend_pid: number; queue_size: number }>(`SELECT backend_pid, queue_size FROM tviews.pg_tviews_queue_realtime`);
-      assert.equal(realtime.length, 1);
-      assert.notEqual(realtime[0].backend_pid, app.pid);
-      assert.equal(realtime[0].queue_size, 0);
+      const queue = await t.snippet('queue/session-queue');
+      assert.equal(queue.rows[0].queue_size, '0');
+      assert.equal(queue.rows[0].total_refreshes, '0', "the snippet's own session refreshed nothing");
+      const stats = await t.snippet('perf/refresh-stats');
+      const post = stats.rows.find((r) => r.entity === 'post')!;
+      assert.equal(post.rows_written, postWrittenBefore, "tviews.stats adds a transaction's refreshes when it ends");
     });
 
     await t.step('diagnose: the session is listed idle in transaction with the TVIEWs it wrote', async () => {
@@ -81,6 +87,8 @@ export default defineScenario({
       assert.equal(tb, before);
       const sample = await t.snippet('health/tview-drift-sample', { sample_rows: '100000' });
       assert.deepEqual(sample.rows.map((r) => r.status), ['OK', 'OK', 'OK']);
+      // The rolled-back refresh still counts: tviews.stats measures work done, not work kept.
+      assert.equal(Number(await postRowsWritten()), Number(postWrittenBefore) + 1);
     });
   },
 });

@@ -5,9 +5,9 @@
 --   index and TOAST size, row width), update behaviour (HOT ratio, dead rows, last vacuum),
 --   indexes no query has used, the indexes refreshes need but lack
 --   (missing_propagation_indexes: each one makes every cascading refresh scan the whole
---   table), the fan-out of each foreign key (rows refreshed per changed parent, p50/p99/max)
---   and its warnings. It reads statistics, not the tables: well under a second on TVIEWs of
---   millions of rows.
+--   table), the fan-out of each foreign key (rows refreshed per changed parent, p50/p99/max,
+--   with the time and WAL pg_tviews projects for the p99 per parent write) and its warnings.
+--   It reads the planner's statistics (pg_stats, pg_class), not the tables.
 -- safety: read-only
 -- privileges:
 --   - any role that can connect (EXECUTE on tviews.pg_tviews_profile is granted to PUBLIC)

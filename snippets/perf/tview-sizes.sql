@@ -5,8 +5,9 @@
 --   statistics, not a count) and bytes per row, largest first, with total_bytes as a plain
 --   number to compare between runs. Run it now and again later (or keep the monitor's log):
 --   the difference of total_bytes divided by the time between the runs is the growth rate.
---   Milliseconds on any size. For exact row counts use pg_tviews_performance_stats(), which
---   counts every row (about half a second per million rows).
+--   Milliseconds on any size. estimated_rows is 0 after a full refresh until the next
+--   ANALYZE; for an exact count, SELECT count(*) FROM the tv_ table (it reads the whole
+--   table).
 -- safety: read-only
 -- privileges:
 --   - any role that can connect (sizes and pg_class are readable by all)

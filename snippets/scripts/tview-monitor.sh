@@ -3,12 +3,14 @@
 # title: tview-monitor.sh, the pg_tviews queue and health monitor for cron or an agent
 # description: >-
 #   Checks, once or in a loop, what can go wrong with pg_tviews from outside the writing
-#   sessions: prepared transactions left open (their TVIEW changes wait with them), open
-#   transactions holding TVIEW writes, pg_tviews' own health check, TVIEWs whose table or
-#   view is gone or whose table was emptied, and disabled pg_tviews triggers. Prints one
-#   key=value line per check round, runs the alert command when the status is not OK, and
-#   exits 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (cannot connect or query), 64 bad option.
-#   Connection settings come from the PG* variables and ~/.pgpass. Run --help for options.
+#   sessions: prepared transactions left open (their TVIEW changes and locks wait with
+#   them), open transactions holding TVIEW writes, pg_tviews' own health check (catalog,
+#   plans, re-registration, missing or disabled triggers), TVIEWs whose table or view is gone
+#   or whose table is empty while its view is not, and disabled or orphaned pg_tviews
+#   triggers. Prints one key=value line per round, with tviews.stats' refresh totals for
+#   graphing, runs the alert command when the status is not OK, and exits 0 OK, 1 WARNING,
+#   2 CRITICAL, 3 UNKNOWN (cannot connect or query), 64 bad option. Connection settings come
+#   from the PG* variables and ~/.pgpass. Run --help for options.
 # safety: read-only
 # privileges:
 #   - a role that can connect and read tviews.registry (any role)
@@ -44,10 +46,13 @@ one line per round: a UTC time, status=OK|WARNING|CRITICAL|UNKNOWN and the figur
                          and TVIEW_MONITOR_STATUS / TVIEW_MONITOR_LINE in its environment.
   --help                 this text
 
-Always CRITICAL: pg_tviews' health check reports an ERROR; a registered TVIEW lost its
-table or view; a TVIEW table is empty while its view has rows (UNLOGGED after a crash).
-Always WARNING: the health check reports a WARNING other than jsonb_delta; a pg_tviews
-trigger is disabled or orphaned.
+Always CRITICAL: pg_tviews' health check reports an ERROR (a missing or disabled
+trigger, an unreadable plan, a catalog out of step with the library, orphaned metadata);
+a registered TVIEW lost its table or view; a TVIEW table is empty while its view has rows.
+Always WARNING: the health check reports a WARNING other than jsonb_delta (a TVIEW to
+re-register, an orphaned trigger); a pg_tviews trigger is disabled or orphaned.
+The figures refresh_ms and rows_refreshed are tviews.stats totals for this database since
+its last reset: graph their differences between rounds, they raise no status.
 
 Exit status: the worst status of all rounds: 0 OK, 1 WARNING, 2 CRITICAL,
 3 UNKNOWN (cannot connect or the query failed), 64 bad option.
@@ -105,7 +110,7 @@ export PGOPTIONS="${PGOPTIONS:-} -c statement_timeout=30000"
 export PGAPPNAME="${PGAPPNAME:-tview-monitor}"
 
 # One row: prepared|oldest_prepared_s|writers|oldest_write_xact_s|health_errors|
-#          health_warnings|missing_tviews|empty_tviews|trigger_problems
+#          health_warnings|missing_tviews|empty_tviews|trigger_problems|refresh_ms|rows_refreshed
 collect() {
     psql "${psql_args[@]}" 2>"$errors" <<'SQL'
 WITH tview AS (
@@ -129,7 +134,8 @@ ours AS (
       FROM pg_trigger tg
       JOIN pg_proc p ON p.oid = tg.tgfoid
      WHERE p.pronamespace = 'tviews'::regnamespace
-       AND p.proname IN ('pg_tview_trigger_handler', 'pg_tview_flush_trigger')
+       AND p.proname IN ('pg_tview_trigger_handler', 'pg_tview_flush_trigger',
+                         'pg_tview_delta_trigger', 'pg_tview_truncate_trigger')
        AND tg.tgparentid = 0 AND tg.tgnargs = 1
 )
 SELECT (SELECT count(*) FROM pg_prepared_xacts),
@@ -144,8 +150,11 @@ SELECT (SELECT count(*) FROM pg_prepared_xacts),
            AND (xpath('/row/e/text()', query_to_xml(format(
                    'SELECT NOT EXISTS (SELECT 1 FROM %I.%I) AND EXISTS (SELECT 1 FROM %s) AS e',
                    t.schema, t.name, t.view), false, true, '')))[1]::text::boolean),
+       -- D: disabled; R: fires only under session_replication_role = replica, never here.
        (SELECT count(*) FROM ours o
-         WHERE o.tgenabled = 'D' OR NOT EXISTS (SELECT 1 FROM tview t WHERE t.entity = o.entity));
+         WHERE o.tgenabled IN ('D', 'R') OR NOT EXISTS (SELECT 1 FROM tview t WHERE t.entity = o.entity)),
+       (SELECT coalesce(round(sum(s.refresh_ms))::bigint, 0) FROM tviews.stats s),
+       (SELECT coalesce(sum(s.rows_written + s.rows_deleted), 0) FROM tviews.stats s);
 SQL
 }
 
@@ -165,7 +174,7 @@ while :; do
     reasons=()
     now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
     if row=$(collect) && [[ -n "$row" ]]; then
-        IFS='|' read -r prepared oldest_prepared writers oldest_write health_errors health_warnings missing empty trigger_problems <<<"$row"
+        IFS='|' read -r prepared oldest_prepared writers oldest_write health_errors health_warnings missing empty trigger_problems refresh_ms rows_refreshed <<<"$row"
         status=$OK
         raise() { if (( $1 > status )); then status=$1; fi; reasons+=("$2"); }
         (( health_errors > 0 )) && raise "$CRITICAL" "pg_tviews_health_check reports $health_errors ERROR(s)"
@@ -183,7 +192,7 @@ while :; do
         fi
         (( health_warnings > 0 )) && raise "$WARNING" "pg_tviews_health_check reports $health_warnings WARNING(s)"
         (( trigger_problems > 0 )) && raise "$WARNING" "$trigger_problems pg_tviews trigger(s) disabled or orphaned"
-        line="$now status=${NAMES[$status]} prepared=$prepared oldest_prepared_s=$oldest_prepared open_writers=$writers oldest_write_xact_s=$oldest_write health_errors=$health_errors health_warnings=$health_warnings missing_tviews=$missing empty_tviews=$empty trigger_problems=$trigger_problems"
+        line="$now status=${NAMES[$status]} prepared=$prepared oldest_prepared_s=$oldest_prepared open_writers=$writers oldest_write_xact_s=$oldest_write health_errors=$health_errors health_warnings=$health_warnings missing_tviews=$missing empty_tviews=$empty trigger_problems=$trigger_problems refresh_ms=$refresh_ms rows_refreshed=$rows_refreshed"
     else
         status=$UNKNOWN
         reasons=("cannot check: $(tr '\n' ' ' <"$errors" | sed 's/ *$//')")
