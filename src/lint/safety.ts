@@ -46,57 +46,47 @@ interface Effect {
 }
 
 /**
- * pg_tviews 0.1.0-beta.20, every function of the API snapshot (a test keeps this table
- * complete). Rebuilding a TVIEW only rewrites derived data, so it is `writes`; what loses a
- * definition, metadata or the guarantee that TVIEWs follow their sources is `destructive`.
+ * pg_tviews 0.1.0-beta.34, every function of the API snapshots of every target (checked against
+ * the crate's source; a test keeps this table equal to the snapshots' functions). Rebuilding a
+ * TVIEW only rewrites derived data, so it is `writes`; what loses a definition, metadata,
+ * state a rollback does not bring back, or the guarantee that TVIEWs follow their sources is
+ * `destructive`.
  */
 export const PG_TVIEWS_FUNCTION_EFFECTS: Record<string, Effect> = {
   contract_version: { class: 'read-only', why: 'reports the API contract version' },
   pg_tviews_version: { class: 'read-only', why: 'reports the version' },
-  pg_tviews_hook_status: { class: 'read-only', why: 'reports hook status' },
   pg_tviews_check_jsonb_delta: { class: 'read-only', why: 'checks for jsonb_delta' },
   pg_tviews_health_check: { class: 'read-only', why: 'reports health' },
   pg_tviews_queue_stats: { class: 'read-only', why: "describes the session's own queue" },
   pg_tviews_debug_queue: { class: 'read-only', why: "describes the session's own queue" },
-  pg_tviews_performance_stats: { class: 'read-only', why: 'reports sizes' },
+  pg_tviews_stats_rows: { class: 'read-only', why: 'reports refresh statistics (what tviews.stats shows)' },
+  pg_tviews_feed_gaps: { class: 'read-only', why: 'reports the transactions committed without publishing their changes' },
   pg_tviews_show_cascade_path: { class: 'read-only', why: 'reports dependencies' },
-  pg_tviews_analyze_select: { class: 'read-only', why: 'analyses a query text' },
-  pg_tviews_infer_types: { class: 'read-only', why: 'infers column types' },
+  pg_tviews_entity_of: { class: 'read-only', why: 'names the entity of a TVIEW' },
+  pg_tviews_mapping_query: { class: 'read-only', why: 'returns the text of a query it would run' },
+  pg_tviews_read_set_queries: { class: 'read-only', why: 'returns the text of queries it would run' },
   pg_tviews_is_suspended: { class: 'read-only', why: 'reports suspension' },
   pg_tviews_suspended_entities: { class: 'read-only', why: 'reports suspension' },
   pg_tviews_replication_status: { class: 'read-only', why: 'reports replication status' },
-  pg_tviews_is_replica_readable: { class: 'read-only', why: 'reports replica readability' },
   pg_tviews_profile: { class: 'read-only', why: 'reports statistics' },
   pg_tviews_catalog_revision: { class: 'read-only', why: 'reports the catalog revision' },
   pg_tviews_defines_view: { class: 'read-only', why: 'compares a definition' },
   pg_tviews_invalidate_caches: { class: 'read-only', why: "clears this backend's in-memory caches only" },
-  tviewschema_in: { class: 'read-only', why: 'type input function' },
-  tviewschema_out: { class: 'read-only', why: 'type output function' },
 
   pg_tviews_refresh: { class: 'writes', why: 'rebuilds a TVIEW from its view (TRUNCATE and INSERT of derived rows)' },
   pg_tviews_refresh_all: { class: 'writes', why: 'rebuilds every TVIEW' },
-  pg_tviews_refresh_all_entities: { class: 'writes', why: 'rebuilds every TVIEW' },
+  pg_tviews_refresh_time_dependent: { class: 'writes', why: 'rebuilds the TVIEWs whose definitions read the current time' },
   pg_tviews_rebuild_all: { class: 'writes', why: 'rebuilds TVIEWs' },
   pg_tviews_flush_and_report: { class: 'writes', why: 'applies queued refreshes' },
   pg_tviews_create: { class: 'writes', why: 'creates a TVIEW' },
-  pg_tviews_create_aggregate: { class: 'writes', why: 'creates a TVIEW' },
-  pg_tviews_convert_existing_table: { class: 'writes', why: 'turns a table into a TVIEW' },
-  pg_tviews_convert_table: { class: 'writes', why: 'turns a table into a TVIEW' },
   pg_tviews_reregister: { class: 'writes', why: "rewrites a TVIEW's registration" },
   pg_tviews_reregister_all: { class: 'writes', why: "rewrites every TVIEW's registration" },
-  pg_tviews_set_logged: { class: 'writes', why: 'rewrites a TVIEW as logged or unlogged' },
-  pg_tviews_set_typename: { class: 'writes', why: "changes a TVIEW's type name" },
   pg_tviews_ensure_propagation_indexes: { class: 'writes', why: 'may create indexes' },
-  pg_tviews_migrate_triggers: { class: 'writes', why: 'reinstalls triggers' },
-  pg_tviews_recover_after_crash: { class: 'writes', why: 'repairs a TVIEW after a crash' },
   pg_tviews_resume_triggers: { class: 'writes', why: 'resumes TVIEW maintenance' },
   pg_tviews_audit_write: { class: 'writes', why: 'writes the audit log' },
-  pg_tviews_cascade: { class: 'writes', why: 'propagates a change into TVIEWs' },
-  pg_tviews_insert: { class: 'writes', why: 'writes TVIEW rows' },
-  pg_tviews_delete: { class: 'writes', why: 'deletes derived TVIEW rows' },
-  pg_tviews_rebind_cascade_paths: { class: 'writes', why: 'rewrites dependency metadata' },
   pg_tview_trigger_handler: { class: 'writes', why: 'trigger function' },
-  pg_tview_stmt_trigger_handler: { class: 'writes', why: 'trigger function' },
+  pg_tview_delta_trigger: { class: 'writes', why: 'trigger function' },
+  pg_tview_truncate_trigger: { class: 'writes', why: 'trigger function' },
   pg_tview_flush_trigger: { class: 'writes', why: 'trigger function' },
   pg_tviews_meta_changed: { class: 'writes', why: 'trigger function' },
   pg_tviews_meta_rebind: { class: 'writes', why: 'trigger function' },
@@ -104,9 +94,10 @@ export const PG_TVIEWS_FUNCTION_EFFECTS: Record<string, Effect> = {
   pg_tviews_handle_drop_event: { class: 'writes', why: 'event trigger function' },
 
   pg_tviews_drop: { class: 'destructive', why: 'drops a TVIEW and its metadata' },
-  pg_tviews_create_or_replace: { class: 'destructive', why: "replaces a TVIEW's definition and contents" },
+  pg_tviews_create_or_replace: { class: 'destructive', why: "replaces a TVIEW's definition and options (an option not passed goes back to its default) and may rebuild it" },
   pg_tviews_suspend_triggers: { class: 'destructive', why: 'stops TVIEW maintenance until resumed: TVIEWs drift from their sources' },
   pg_tviews_handle_dropped: { class: 'destructive', why: "removes a TVIEW's metadata" },
+  pg_tviews_stats_reset: { class: 'destructive', why: 'discards refresh statistics, in shared memory: a rollback does not bring them back' },
 };
 
 /** PostgreSQL's own functions with effects beyond reading. */

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { findTarget } from '../../src/config/targets.ts';
 import { AttachedServer } from '../../src/db/attached.ts';
 import { reportSchema, type Report } from '../../src/report/schema.ts';
 import { parseSnippet } from '../../src/snippets/snippet.ts';
@@ -28,8 +29,12 @@ function header(fields: string, comment = '--'): string {
 
 const readOnly = (title: string, extra = '') => header(`title: ${title}\ndescription: a snippet written for the verifier's own tests\nsafety: read-only\nprivileges: [any role]\ntimeout: 2s\n${extra}`);
 
-/** A small project laid out like this one: snippets, one runbook embedding them, scenarios. */
-const PROJECT: Record<string, string> = {
+/**
+ * A small project laid out like this one: snippets, one runbook embedding them, scenarios;
+ * `target` is the target of the server it is verified on, which one snippet and one scenario
+ * leave out.
+ */
+const project = (target: string): Record<string, string> => ({
   'snippets/good/status.sql': `${readOnly('Registered TVIEWs', 'expect:\n  columns: [entity]\n  rows: { min: 3, max: 3 }')}SELECT entity FROM tviews.registry ORDER BY entity;\n`,
   'snippets/good/param.sql': `${header("title: One TVIEW by entity\ndescription: a snippet written for the verifier's own tests\nsafety: read-only\nprivileges: [any role]\nparams:\n  entity:\n    kind: literal\n    description: an entity\n    value: post\nexpect:\n  rows: { min: 1, max: 1 }\n  output: ['tv_post']")}SELECT name FROM tviews.registry WHERE entity = :'entity';\n`,
   'snippets/bad/loops-forever.sql': `${readOnly('Loops forever')}DO $$ BEGIN LOOP PERFORM 1; END LOOP; END $$;\n`,
@@ -39,9 +44,11 @@ const PROJECT: Record<string, string> = {
   'snippets/bad/runtime-error.sql': `${readOnly('Fails at run time')}SELECT 1;\nSELECT 1 / 0;\n`,
   'snippets/bad/same-name.sql': `${readOnly('Same name as the bash one')}SELECT 1;\n`,
   'snippets/bad/same-name.sh': `#!/usr/bin/env bash\n${header("title: Same name as the SQL one\ndescription: a snippet written for the verifier's own tests\nsafety: read-only\nprivileges: [any role]", '#')}echo hi\n`,
+  // It would fail if it ran: its claim leaves this server's target out, so it must not run.
+  'snippets/good/elsewhere.sql': `${readOnly('Not for this target', `targets: { except: [${target}], reason: "a reason given for the verifier's tests" }`)}SELECT 1 / 0;\n`,
   'content/01-test/page.mdx': [
     '---', 'title: Test page', '---', '', '## Procedure', '',
-    ...['good/status', 'good/param', 'bad/loops-forever', 'bad/header', 'bad/syntax', 'bad/unknown-function', 'bad/runtime-error', 'bad/same-name', 'bad/missing'].map((n) => `::snippet{name="${n}"}\n`),
+    ...['good/status', 'good/param', 'bad/loops-forever', 'bad/header', 'bad/syntax', 'bad/unknown-function', 'bad/runtime-error', 'bad/same-name', 'bad/missing', 'good/elsewhere'].map((n) => `::snippet{name="${n}"}\n`),
   ].join('\n'),
   'scenarios/01-test/passes.scenario.ts': `import assert from 'node:assert/strict';
 import { defineScenario } from '${source}/verify/scenario.ts';
@@ -50,9 +57,21 @@ export default defineScenario({
   runbook: '01-test/page',
   async run(t) {
     await t.step('count them', async () => {
+      assert.equal(t.target.id, '${target}');
       const { rows } = await t.snippet('good/status');
       assert.deepEqual(rows.map((r) => r.entity), ['comment', 'post', 'user']);
     });
+  },
+});
+`,
+  'scenarios/01-test/elsewhere.scenario.ts': `import assert from 'node:assert/strict';
+import { defineScenario } from '${source}/verify/scenario.ts';
+export default defineScenario({
+  title: 'Not for this target',
+  runbook: '01-test/page',
+  targets: { except: ['${target}'], reason: "a reason given for the verifier's tests" },
+  async run() {
+    assert.fail('ran on a target its claim leaves out');
   },
 });
 `,
@@ -69,10 +88,10 @@ export default defineScenario({
   },
 });
 `,
-};
+});
 
-async function writeProject(root: string): Promise<void> {
-  for (const [file, text] of Object.entries(PROJECT)) {
+async function writeProject(root: string, target: string): Promise<void> {
+  for (const [file, text] of Object.entries(project(target))) {
     await mkdir(path.dirname(path.join(root, file)), { recursive: true });
     await writeFile(path.join(root, file), text);
   }
@@ -104,10 +123,11 @@ describe('runbooks verify on a project with good and bad snippets', () => {
   let report: Report;
   let before: string[];
   const server = () => new AttachedServer(inject('server'));
+  const target = inject('server').target;
 
   beforeAll(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'pgtv-verify-project-'));
-    await writeProject(root);
+    await writeProject(root, target);
     const info = inject('server');
     before = await databases(info.adminUrl);
     const attached = server();
@@ -120,48 +140,73 @@ describe('runbooks verify on a project with good and bad snippets', () => {
   });
 
   const entry = (name: string) => report.snippets.find((s) => s.name === name)!;
+  /** The snippet's run on the server's target: a `server` run covers that target only. */
+  const run = (name: string) => entry(name).targets[target];
 
   it('writes a report that validates against its schema, and JUnit XML', async () => {
     const written = JSON.parse(await readFile(path.join(root, 'reports', 'verify.json'), 'utf8'));
     expect(() => reportSchema.parse(written)).not.toThrow();
-    expect(written.environment).toMatchObject({ pgTviews: '0.1.0-beta.20', provider: 'local' });
+    expect(written.schemaVersion).toBe(2);
+    const { postgresVersion, pgTviewsVersion } = findTarget(target);
+    expect(written.targets).toMatchObject([{ id: target, postgres: postgresVersion, pgTviews: pgTviewsVersion, provider: 'local' }]);
+    // Ten files, nine names: the report has one entry per name (bad/same-name is .sql and .sh).
+    expect(written.snippets.map((s: Report['snippets'][number]) => s.name)).toHaveLength(9);
+    expect(written.targets[0].summary.snippets).toEqual({ passed: 2, failed: 6, skipped: 1 });
+    expect(written.snippets.every((s: Report['snippets'][number]) => Object.keys(s.targets).join() === target)).toBe(true);
     const junit = await readFile(path.join(root, 'reports', 'junit.xml'), 'utf8');
-    expect(junit).toMatch(/<testsuite name="snippets" tests="9" failures="7"/);
+    expect(junit).toMatch(new RegExp(`<testsuite name="snippets on ${target}" tests="9" failures="6" skipped="1"`));
+    expect(junit).toMatch(new RegExp(`<testsuite name="scenarios on ${target}" tests="3" failures="1" skipped="1"`));
   });
 
   it('passes the good snippets, with their results and derived safety', () => {
-    expect(entry('good/status')).toMatchObject({ status: 'passed', isolation: 'read-only-transaction', derivedSafety: { class: 'read-only', nonTransactional: false } });
-    expect(entry('good/status').results?.at(-1)?.rows).toEqual([['comment'], ['post'], ['user']]);
+    expect(entry('good/status')).toMatchObject({ status: 'passed', derivedSafety: { class: 'read-only', nonTransactional: false } });
+    expect(run('good/status')).toMatchObject({ status: 'passed', isolation: 'read-only-transaction' });
+    expect(run('good/status').results?.at(-1)?.rows).toEqual([['comment'], ['post'], ['user']]);
     expect(entry('good/param')).toMatchObject({ status: 'passed' });
-    expect(entry('good/param').output).toContain('tv_post');
+    expect(run('good/param').output).toContain('tv_post');
+  });
+
+  it('skips a snippet whose claim leaves the target out, with the claim\'s reason', () => {
+    expect(entry('good/elsewhere').status).toBe('skipped');
+    expect(run('good/elsewhere')).toEqual({ status: 'skipped', reason: "not claimed: a reason given for the verifier's tests", checks: [], durationMs: 0 });
   });
 
   it('stops a snippet that loops forever at its timeout, naming the line', () => {
-    expect(entry('bad/loops-forever')).toMatchObject({ status: 'failed', error: { file: 'snippets/bad/loops-forever.sql', line: 8, message: expect.stringMatching(/statement timeout/) } });
+    expect(entry('bad/loops-forever').status).toBe('failed');
+    expect(run('bad/loops-forever')).toMatchObject({ status: 'failed', error: { file: 'snippets/bad/loops-forever.sql', line: 8, message: expect.stringMatching(/statement timeout/) } });
   });
 
   it('reports lint errors with file, line and rule, and does not run those snippets', () => {
-    expect(entry('bad/header').error).toMatchObject({ file: 'snippets/bad/header.sql', rule: 'header', line: 2 });
-    expect(entry('bad/syntax').error).toMatchObject({ file: 'snippets/bad/syntax.sql', rule: 'sql-syntax', line: 9 });
-    expect(entry('bad/unknown-function').error).toMatchObject({ rule: 'api-function', message: expect.stringMatching(/pg_tviews_get_queue/) });
-    expect(entry('bad/unknown-function').checks).toContainEqual({ name: 'dry-run', status: 'skipped', message: 'not run: fix the lint errors first' });
-    expect(entry('bad/same-name').error).toMatchObject({ rule: 'duplicate-name' });
+    expect(run('bad/header').error).toMatchObject({ file: 'snippets/bad/header.sql', rule: 'header', line: 2 });
+    expect(run('bad/syntax').error).toMatchObject({ file: 'snippets/bad/syntax.sql', rule: 'sql-syntax', line: 9 });
+    expect(run('bad/unknown-function').error).toMatchObject({ rule: 'api-function', message: expect.stringMatching(/pg_tviews_get_queue/) });
+    expect(run('bad/unknown-function').checks).toContainEqual({ name: 'dry-run', status: 'skipped', message: 'not run: fix the lint errors first' });
+    expect(run('bad/same-name').error).toMatchObject({ rule: 'duplicate-name' });
+    for (const name of ['bad/header', 'bad/syntax', 'bad/unknown-function', 'bad/same-name']) expect(entry(name).status).toBe('failed');
   });
 
   it('reports a run-time error at the line of the failing statement', () => {
-    expect(entry('bad/runtime-error').error).toMatchObject({ line: 9, message: 'ERROR: division by zero' });
+    expect(run('bad/runtime-error')).toMatchObject({ status: 'failed', error: { line: 9, message: 'ERROR: division by zero' } });
   });
 
   it('reports a runbook reference to a snippet that does not exist as a problem of the runbook', () => {
     expect(report.problems).toContainEqual(expect.objectContaining({ file: 'content/01-test/page.mdx', rule: 'unresolved-reference', line: 23, message: expect.stringMatching(/no snippet named 'bad\/missing'/) }));
   });
 
-  it('runs the scenarios: one passes, the failing one names its step and line', () => {
+  it('runs the scenarios: one passes (seeing its target), the failing one names its step and line', () => {
     const passes = report.scenarios.find((s) => s.name === '01-test/passes')!;
     const fails = report.scenarios.find((s) => s.name === '01-test/fails')!;
     expect(passes).toMatchObject({ status: 'passed', runbook: '01-test/page', snippets: ['good/status'] });
-    expect(fails).toMatchObject({ status: 'failed', steps: [{ description: 'expect four TVIEWs', status: 'failed' }] });
-    expect(fails.error).toMatchObject({ file: 'scenarios/01-test/fails.scenario.ts', line: 9 });
+    expect(passes.targets[target]).toMatchObject({ status: 'passed', steps: [{ description: 'count them', status: 'passed' }] });
+    expect(fails.status).toBe('failed');
+    expect(fails.targets[target]).toMatchObject({ status: 'failed', steps: [{ description: 'expect four TVIEWs', status: 'failed' }] });
+    expect(fails.targets[target].error).toMatchObject({ file: 'scenarios/01-test/fails.scenario.ts', line: 9 });
+  });
+
+  it('skips a scenario whose claim leaves the target out, with the claim\'s reason', () => {
+    const elsewhere = report.scenarios.find((s) => s.name === '01-test/elsewhere')!;
+    expect(elsewhere.status).toBe('skipped');
+    expect(elsewhere.targets[target]).toEqual({ status: 'skipped', reason: "not claimed: a reason given for the verifier's tests", steps: [], durationMs: 0 });
   });
 
   it('leaves no database, session or prepared transaction behind', async () => {
@@ -196,7 +241,7 @@ describe('dry-run isolation', () => {
 
   it('rolls back a writes snippet, so its change is not kept', async () => {
     const url = attached.url(context.sharedDatabase);
-    const run = await runPsqlScript(`UPDATE tb_user SET name = 'rolled back' WHERE pk_user = 1;\n`, { databaseUrl: url, params: {}, wrap: 'rollback', timeoutMs: 5000, applicationName: 'iso-test' });
+    const run = await runPsqlScript(`UPDATE tb_user SET name = 'rolled back' WHERE pk_user = 1;\n`, { databaseUrl: url, binDir: attached.info.binDir, params: {}, wrap: 'rollback', timeoutMs: 5000, applicationName: 'iso-test' });
     expect(run.error).toBeUndefined();
     const client = new pg.Client({ connectionString: url });
     await client.connect();
@@ -254,11 +299,12 @@ describe('the bash sandbox', () => {
   };
 
   it('records mail, curl and crontab calls instead of making them, and points PG* at the database', async () => {
-    const file = await script('effects.sh', 'echo "body" | mail -s "alert" ops@example.test\ncurl -fsS https://example.test/hook\ncrontab -l\npsql -XAtc "SELECT count(*) FROM tv_user"');
+    const file = await script('effects.sh', 'echo "body" | mail -s "alert" ops@example.test\ncurl -fsS https://example.test/hook\ncrontab -l\npsql -XAtc "SELECT count(*) FROM tv_user"\ncommand -v psql');
     const before = sandboxes();
-    const run = await runBashScript(file, { args: [], databaseUrl: inject('server').fixtureUrl, timeoutMs: 10_000, applicationName: 'bash-test' });
+    const run = await runBashScript(file, { args: [], databaseUrl: inject('server').fixtureUrl, binDir: inject('server').binDir, timeoutMs: 10_000, applicationName: 'bash-test' });
     expect(run.exitCode).toBe(0);
-    expect(run.stdout.trim()).toBe('1000');
+    // The server's own psql, not whichever the system has.
+    expect(run.stdout.trim().split('\n')).toEqual(['1000', path.join(inject('server').binDir, 'psql')]);
     expect(run.stubCalls).toEqual([
       { command: 'mail', args: ['-s', 'alert', 'ops@example.test'], stdin: 'body\n' },
       { command: 'curl', args: ['-fsS', 'https://example.test/hook'], stdin: '' },
@@ -269,7 +315,7 @@ describe('the bash sandbox', () => {
 
   it('records calls made at once in a pipeline as separate calls', async () => {
     const file = await script('pipeline.sh', "{ crontab -l 2>/dev/null | grep -v monitor || true; echo '*/5 * * * * monitor --once'; } | crontab -");
-    const run = await runBashScript(file, { args: [], databaseUrl: inject('server').fixtureUrl, timeoutMs: 10_000, applicationName: 'bash-test' });
+    const run = await runBashScript(file, { args: [], databaseUrl: inject('server').fixtureUrl, binDir: inject('server').binDir, timeoutMs: 10_000, applicationName: 'bash-test' });
     expect(run.exitCode).toBe(0);
     expect(run.stubCalls).toHaveLength(2);
     expect(run.stubCalls).toContainEqual({ command: 'crontab', args: ['-l'], stdin: '' });
@@ -279,7 +325,7 @@ describe('the bash sandbox', () => {
   it('kills a script that runs past its timeout together with the children it forked', async () => {
     const marker = `pgtv-forked-${process.pid}`;
     const file = await script('forks.sh', `bash -c 'exec -a ${marker} sleep 300' &\nbash -c 'exec -a ${marker} sleep 300' &\nwhile true; do sleep 1; done`);
-    const run = await runBashScript(file, { args: [], databaseUrl: inject('server').fixtureUrl, timeoutMs: 1500, applicationName: 'bash-test' });
+    const run = await runBashScript(file, { args: [], databaseUrl: inject('server').fixtureUrl, binDir: inject('server').binDir, timeoutMs: 1500, applicationName: 'bash-test' });
     expect(run.timedOut).toBe(true);
     expect(running(marker)).toBe(0);
   });
@@ -287,7 +333,7 @@ describe('the bash sandbox', () => {
   it('kills children a script leaves running when it exits normally', async () => {
     const marker = `pgtv-orphan-${process.pid}`;
     const file = await script('leaves.sh', `bash -c 'exec -a ${marker} sleep 300' &\necho started`);
-    const run = await runBashScript(file, { args: [], databaseUrl: inject('server').fixtureUrl, timeoutMs: 10_000, applicationName: 'bash-test' });
+    const run = await runBashScript(file, { args: [], databaseUrl: inject('server').fixtureUrl, binDir: inject('server').binDir, timeoutMs: 10_000, applicationName: 'bash-test' });
     expect(run).toMatchObject({ exitCode: 0, timedOut: false });
     expect(run.stdout).toBe('started\n');
     expect(running(marker)).toBe(0);

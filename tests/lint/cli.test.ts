@@ -19,14 +19,14 @@ describe('runbooks lint', SPAWNING, () => {
   it('exits 0 on clean snippets and prints a summary', () => {
     const { code, stdout, stderr } = runbooks('lint', path.join(corpusRoot, 'snippets', 'good'));
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/^lint: 8 snippets, 0 runbooks: 0 errors, 0 warnings \(\d+\.\d\d s\)\n$/);
+    expect(stderr).toMatch(/^lint: 9 snippets, 0 runbooks: 0 errors, 0 warnings \(\d+\.\d\d s\)\n$/);
     expect(code).toBe(0);
   });
   it('exits 1 and prints file:line:col  rule  message with the fix below', () => {
     const { code, stdout } = runbooks('lint', path.join(corpusRoot, 'snippets', 'api-function', 'get-queue.sql'));
     expect(code).toBe(1);
     expect(stdout.split('\n')).toEqual([
-      'tests/lint/corpus/snippets/api-function/get-queue.sql:8:8  api-function  pg_tviews 0.1.0-beta.20 has no function pg_tviews_get_queue; did you mean pg_tviews_debug_queue, pg_tviews_queue_stats?',
+      'tests/lint/corpus/snippets/api-function/get-queue.sql:8:8  api-function  pg_tviews 0.1.0-beta.34 has no function pg_tviews_get_queue; did you mean pg_tviews_debug_queue, pg_tviews_queue_stats?',
       "    fix: call a function the installed pg_tviews has, with its arguments ('\\df tviews.*' lists them)",
       '',
     ]);
@@ -41,7 +41,8 @@ describe('runbooks lint', SPAWNING, () => {
     const { code, stdout } = runbooks('lint', '--rules');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^api-function +a pg_tviews function that does not exist/m);
-    expect(stdout.trim().split('\n')).toHaveLength(23);
+    expect(stdout).toMatch(/^target-claim +the header's targets \(only\/except\) name a target that targets\.env does not have, or leave no target$/m);
+    expect(stdout.trim().split('\n')).toHaveLength(24);
   });
 });
 

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import snapshot from '../../src/api/pg_tviews.json' with { type: 'json' };
+import snapshot from '../../src/api/snapshots/pg18.json' with { type: 'json' };
 import type { ApiSnapshot } from '../../src/api/snapshot.ts';
+import { loadTargets } from '../../src/config/targets.ts';
 import { indexSnapshot } from '../../src/lint/api/catalog.ts';
 import { lintSnippets, type Diagnostic } from '../../src/lint/index.ts';
 import type { LintContext, LintRule } from '../../src/lint/rule.ts';
@@ -9,7 +10,9 @@ import { parseSnippet, type Snippet } from '../../src/snippets/snippet.ts';
 
 export const testsRoot = path.dirname(fileURLToPath(import.meta.url));
 export const corpusRoot = path.join(testsRoot, 'corpus');
+/** The primary target's API; the tests' snippets claim every target, all checked against it. */
 export const apiCatalog = indexSnapshot(snapshot as ApiSnapshot);
+export const lintTargets = loadTargets().all.map((target) => ({ target, api: apiCatalog }));
 
 /** A header that passes the schema, for a snippet of the given class and parameters. */
 export function header(options: { safety?: string; params?: string[]; prefix?: '--' | '#'; extra?: string[] } = {}): string {
@@ -35,7 +38,7 @@ export function snippetFrom(text: string, name = 'test/example', language: 'sql'
 }
 
 export function context(overrides: Partial<LintContext> = {}): LintContext {
-  return { api: apiCatalog, snippetsRoot: path.join(corpusRoot, 'snippets'), projectRoot: testsRoot, ...overrides };
+  return { api: apiCatalog, targets: lintTargets, snippetsRoot: path.join(corpusRoot, 'snippets'), projectRoot: testsRoot, ...overrides };
 }
 
 /** Lints one SQL body under a valid header and returns the diagnostics of one rule. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lintSnippets } from '../../src/lint/index.ts';
 import { createSnippetFile, ScaffoldError } from '../../src/snippets/scaffold.ts';
 import { loadSnippet } from '../../src/snippets/snippet.ts';
-import { apiCatalog } from './helpers.ts';
+import { apiCatalog, lintTargets } from './helpers.ts';
 
 let root: string;
 let snippetsRoot: string;
@@ -18,7 +18,7 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 async function lintNew(file: string, name: string) {
   const snippet = await loadSnippet(file, { projectRoot: root, snippetsRoot });
-  const context = { api: apiCatalog, snippetsRoot, projectRoot: root, knownSnippetNames: new Set([name]), runbookReferences: [{ file: 'content/a.mdx', line: 1, column: 1, name }] };
+  const context = { api: apiCatalog, targets: lintTargets, snippetsRoot, projectRoot: root, knownSnippetNames: new Set([name]), runbookReferences: [{ file: 'content/a.mdx', line: 1, column: 1, name }] };
   return { snippet, diagnostics: await lintSnippets([snippet], context) };
 }
 

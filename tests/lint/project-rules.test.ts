@@ -1,3 +1,4 @@
+import { projectSnapshots } from '../../src/api/live.ts';
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +20,7 @@ async function project(files: Record<string, string>): Promise<{ dir: string; li
     await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
     await writeFile(path.join(dir, file), text);
   }
-  const layout = { projectRoot: dir, snippetsRoot: path.join(dir, 'snippets'), contentRoot: path.join(dir, 'content'), snapshotFile: path.resolve('src/api/pg_tviews.json') };
+  const layout = { projectRoot: dir, snippetsRoot: path.join(dir, 'snippets'), contentRoot: path.join(dir, 'content'), snapshots: projectSnapshots() };
   return { dir, lint: (paths = ['snippets', 'content']) => lintPaths(paths.map((p) => path.join(dir, p)), layout) };
 }
 
@@ -84,7 +85,7 @@ describe('unresolved-reference and unused-snippet', () => {
   });
   it('checks every runbook under content/ when the caller names none (what the verifier uses)', async () => {
     const { dir } = await project({ 'snippets/a/b.sql': sql, 'content/x/y.mdx': '::snippet{name="a/b"}\n::snippet{name="a/c"}\n' });
-    const layout = { projectRoot: dir, snippetsRoot: path.join(dir, 'snippets'), contentRoot: path.join(dir, 'content'), snapshotFile: path.resolve('src/api/pg_tviews.json') };
+    const layout = { projectRoot: dir, snippetsRoot: path.join(dir, 'snippets'), contentRoot: path.join(dir, 'content'), snapshots: projectSnapshots() };
     const all = await createLintContext(layout);
     expect([...all.checkReferencesIn!]).toEqual(['content/x/y.mdx']);
     expect(all.runbookReferences!.map((r) => r.name)).toEqual(['a/b', 'a/c']);

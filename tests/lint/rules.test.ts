@@ -15,9 +15,13 @@ import { psqlMetaCommandRule } from '../../src/lint/rules/psql-meta-command.ts';
 import { safetyUnderstatedRule } from '../../src/lint/rules/safety-understated.ts';
 import { sqlSyntaxRule } from '../../src/lint/rules/sql-syntax.ts';
 import { terminateBackendRule } from '../../src/lint/rules/terminate-backend.ts';
+import { targetClaimRule } from '../../src/lint/rules/target-claim.ts';
 import { truncateOrDropRule } from '../../src/lint/rules/truncate-or-drop.ts';
+import snapshot from '../../src/api/snapshots/pg18.json' with { type: 'json' };
+import type { ApiSnapshot } from '../../src/api/snapshot.ts';
+import { indexSnapshot } from '../../src/lint/api/catalog.ts';
 import { lintSnippets } from '../../src/lint/index.ts';
-import { context, header, lineOf, lintSql, snippetFrom } from './helpers.ts';
+import { context, header, lineOf, lintSql, lintTargets, snippetFrom } from './helpers.ts';
 
 describe('header', () => {
   it('passes a valid header', async () => {
@@ -93,13 +97,26 @@ describe('api-function', () => {
   });
   it('suggests what exists for the plan\'s functions', async () => {
     const [d] = await lintSql('SELECT pg_tviews_get_queue();', apiFunctionRule);
-    expect(d.message).toBe('pg_tviews 0.1.0-beta.20 has no function pg_tviews_get_queue; did you mean pg_tviews_debug_queue, pg_tviews_queue_stats?');
+    expect(d.message).toBe('pg_tviews 0.1.0-beta.34 has no function pg_tviews_get_queue; did you mean pg_tviews_debug_queue, pg_tviews_queue_stats?');
+  });
+  it('reports functions beta.20 had and beta.34 removed', async () => {
+    const body = "SELECT tviews.pg_tviews_set_logged('post', true);\nSELECT * FROM tviews.pg_tviews_performance_stats();";
+    const found = await lintSql(body, apiFunctionRule, { safety: 'writes' });
+    expect(found.map((d) => [d.line, d.message])).toEqual([
+      [lineOf(body, 'SELECT tviews.pg_tviews_set_logged'), 'pg_tviews 0.1.0-beta.34 has no function pg_tviews_set_logged; did you mean pg_tviews_read_set_queries?'],
+      [lineOf(body, 'SELECT * FROM tviews.pg_tviews_performance_stats'), 'pg_tviews 0.1.0-beta.34 has no function pg_tviews_performance_stats; did you mean pg_tviews_queue_stats, pg_tviews_stats_reset, pg_tviews_stats_rows?'],
+    ]);
   });
   it('reports wrong arity and unknown named arguments with the signature', async () => {
     const [arity] = await lintSql("SELECT pg_tviews_refresh('post', true);", apiFunctionRule);
-    expect(arity.message).toBe('pg_tviews_refresh takes 1 argument, this call passes 2: tviews.pg_tviews_refresh(entity text)');
+    expect(arity.message).toBe('pg_tviews_refresh takes 1 argument, this call passes 2: tviews.pg_tviews_refresh(tview text)');
+    const [range] = await lintSql("SELECT tviews.pg_tviews_create('tv_x', 'SELECT 1', '{}', true);", apiFunctionRule, { safety: 'writes' });
+    expect(range.message).toBe('pg_tviews_create takes 2 to 3 arguments, this call passes 4: tviews.pg_tviews_create(tview text, query text, options jsonb DEFAULT …)');
     const [named] = await lintSql("SELECT pg_tviews_refresh('post', force => true);", apiFunctionRule);
     expect(named.message).toContain('has no argument named force');
+    // beta.20 named it entity; beta.34 names every TVIEW argument tview.
+    const [renamed] = await lintSql("SELECT pg_tviews_refresh(entity => 'post');", apiFunctionRule);
+    expect(renamed.message).toBe('pg_tviews_refresh has no argument named entity; it is tviews.pg_tviews_refresh(tview text)');
   });
   it('reports a wrong schema and ignores functions that are not pg_tviews\'', async () => {
     const [d] = await lintSql("SELECT pg_tviews_internal.refresh('x');\nSELECT my_schema.helper(1, 2, 3);", apiFunctionRule);
@@ -109,14 +126,19 @@ describe('api-function', () => {
 
 describe('api-relation', () => {
   it('passes real tables and views, and CTEs named like them', async () => {
-    expect(await lintSql('SELECT * FROM tviews.pg_tview_meta;\nSELECT * FROM pg_tviews_queue_realtime;\nWITH pg_tviews_x AS (SELECT 1) SELECT * FROM pg_tviews_x;', apiRelationRule)).toEqual([]);
+    expect(await lintSql('SELECT * FROM tviews.pg_tview_meta;\nSELECT * FROM pg_tview_references;\nSELECT * FROM tviews.stats;\nWITH pg_tviews_x AS (SELECT 1) SELECT * FROM pg_tviews_x;', apiRelationRule)).toEqual([]);
   });
   it('reports the plan\'s pg_tviews_metadata and pg_tviews_internal.queue', async () => {
-    const found = await lintSql('SELECT * FROM pg_tviews_metadata;\nSELECT * FROM pg_tviews_internal.queue;', apiRelationRule);
+    const found = await lintSql('SELECT * FROM pg_tviews_metadata;\nSELECT * FROM pg_tviews_internal.queue;\nSELECT * FROM pg_tviews_internal.registry;', apiRelationRule);
     expect(found.map((d) => d.message)).toEqual([
-      'pg_tviews 0.1.0-beta.20 has no table or view pg_tviews_metadata; did you mean pg_tview_meta?',
-      "pg_tviews has no schema 'pg_tviews_internal': its objects live in schema 'tviews'; did you mean pg_tviews_queue_realtime?",
+      'pg_tviews 0.1.0-beta.34 has no table or view pg_tviews_metadata; did you mean pg_tview_meta?',
+      "pg_tviews has no schema 'pg_tviews_internal': its objects live in schema 'tviews'",
+      "pg_tviews has no schema 'pg_tviews_internal': its objects live in schema 'tviews'; use tviews.registry",
     ]);
+  });
+  it('reports the placeholder views beta.34 removed', async () => {
+    const [d] = await lintSql('SELECT * FROM pg_tviews_queue_realtime;', apiRelationRule);
+    expect(d.message).toBe('pg_tviews 0.1.0-beta.34 has no table or view pg_tviews_queue_realtime; did you mean pg_tviews_queue_stats, pg_tviews_debug_queue?');
   });
   it('says when a function is used as a table', async () => {
     const [d] = await lintSql('SELECT * FROM tviews.pg_tviews_health_check;', apiRelationRule);
@@ -131,7 +153,8 @@ describe('api-column', () => {
       'SELECT entity, definition FROM tviews.pg_tview_meta ORDER BY entity;',
       'SELECT h.status, h.severity FROM tviews.pg_tviews_health_check() h;',
       'SELECT status AS s FROM pg_tviews_health_check() ORDER BY s;',
-      'SELECT q.backend_pid FROM tviews.pg_tviews_queue_realtime q JOIN pg_stat_activity a ON a.pid = q.backend_pid WHERE a.state = \'active\';',
+      'SELECT s.entity, s.refresh_ms FROM tviews.stats s JOIN tviews.registry r ON r.entity = s.entity WHERE r.time_dependent;',
+      'SELECT entity, rows_inserted FROM tviews.pg_tviews_rebuild_all(only_empty => true);',
       'SELECT x FROM (SELECT entity AS x FROM tviews.pg_tview_meta) s;',
       'SELECT name, (SELECT count(*) FROM tviews.pg_tview_helpers WHERE helper_name = name) FROM tviews.registry;',
     ].join('\n');
@@ -143,9 +166,18 @@ describe('api-column', () => {
     expect(found.map((d) => [d.line, d.message])).toEqual([
       [lineOf(body, 'SELECT m.last_error'), 'tviews.pg_tview_meta has no column last_error'],
       [lineOf(body, 'SELECT severety'), 'no column severety in tviews.pg_tviews_health_check(); did you mean severity?'],
-      [lineOf(body, 'UPDATE'), 'tviews.pg_tview_meta has no column refresh_priority'],
+      [lineOf(body, 'UPDATE'), 'tviews.pg_tview_meta has no column refresh_priority; did you mean time_refresh?'],
     ]);
     expect(found[0].column).toBe(8);
+  });
+  it('reports the columns beta.34 renamed or removed', async () => {
+    const body = 'SELECT entity, rows FROM tviews.pg_tviews_rebuild_all();\nSELECT r.entity, r.logged FROM tviews.registry r;\nSELECT cascade_paths FROM tviews.pg_tview_meta;';
+    const found = await lintSql(body, apiColumnRule, { safety: 'writes' });
+    expect(found.map((d) => [d.line, d.message])).toEqual([
+      [lineOf(body, 'SELECT entity, rows'), 'no column rows in tviews.pg_tviews_rebuild_all(); did you mean rows_inserted?'],
+      [lineOf(body, 'SELECT r.entity'), 'tviews.registry has no column logged'],
+      [lineOf(body, 'SELECT cascade_paths'), 'no column cascade_paths in tviews.pg_tview_meta'],
+    ]);
   });
 });
 
@@ -173,6 +205,61 @@ describe('api-trigger-name', () => {
     const [d] = await lintSql("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'pg_tviews_%';", apiTriggerNameRule);
     expect(d.message).toMatch(/^'pg_tviews_%' matches no trigger pg_tviews installs/);
     expect(d.column).toBe(49);
+  });
+});
+
+describe('target-claim', () => {
+  const ids = lintTargets.map((t) => t.target.id);
+  const claiming = (claim: string) => ({ extra: [`targets: ${claim}`] });
+  it('passes a claim that names targets of targets.env and leaves at least one', async () => {
+    expect(ids.length).toBeGreaterThan(1);
+    expect(await lintSql('SELECT 1;', targetClaimRule, claiming(`{ only: [${ids[0]}], reason: only the primary target has what this reads }`))).toEqual([]);
+    expect(await lintSql('SELECT 1;', targetClaimRule, claiming(`{ except: [${ids.at(-1)}], reason: the oldest target lacks what this reads }`))).toEqual([]);
+    expect(await lintSql('SELECT 1;', targetClaimRule)).toEqual([]);
+  });
+  it('reports a target id targets.env does not have, at the targets line', async () => {
+    const options = claiming('{ only: [pg15], reason: written for a PostgreSQL that is not a target }');
+    const found = await lintSql('SELECT 1;', targetClaimRule, options);
+    expect(found).toMatchObject([{ rule: 'target-claim', severity: 'error', line: lineOf('SELECT 1;', '-- targets:', options), column: 1 }]);
+    expect(found[0].message).toBe(`'pg15' is not a target of targets.env (they are ${ids.join(', ')})`);
+    expect(found[0].hint).toContain("'runbooks targets'");
+  });
+  it('reports a claim that leaves no target to verify on', async () => {
+    const [d] = await lintSql('SELECT 1;', targetClaimRule, claiming(`{ except: [${ids.join(', ')}], reason: excludes every target by mistake }`));
+    expect(d.message).toBe('the claim leaves no target to verify on');
+  });
+});
+
+describe('API rules on each claimed target', () => {
+  // The primary target's API everywhere but on the last target, whose API lacks one function, as one
+  // PostgreSQL major's build may lack what another's has (pg16's extension owns no row types).
+  const full = snapshot as ApiSnapshot;
+  const older = indexSnapshot({ ...full, functions: full.functions.filter((f) => f.name !== 'pg_tviews_feed_gaps') });
+  const last = lintTargets.at(-1)!.target.id;
+  const targets = lintTargets.map((t) => (t.target.id === last ? { ...t, api: older } : t));
+  const lint = (body: string, options: Parameters<typeof header>[0] = {}) => lintSnippets([snippetFrom(`${header(options)}\n${body}\n`)], context({ targets }), [apiFunctionRule]);
+
+  it('reports a function one target lacks once, naming that target', async () => {
+    expect(full.functions.some((f) => f.name === 'pg_tviews_feed_gaps')).toBe(true);
+    const body = 'SELECT tviews.pg_tviews_feed_gaps();';
+    const found = await lint(body);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ rule: 'api-function', line: lineOf(body, 'SELECT tviews'), column: 8, targets: [last] });
+    expect(found[0].message).toMatch(/^pg_tviews 0\.1\.0-beta\.34 has no function pg_tviews_feed_gaps\b/);
+    expect(found[0].message.endsWith(` (on ${last})`)).toBe(true);
+  });
+  it('reports a finding of every target once, without naming targets', async () => {
+    const found = await lint('SELECT tviews.pg_tviews_get_queue();');
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toBe('pg_tviews 0.1.0-beta.34 has no function pg_tviews_get_queue; did you mean pg_tviews_debug_queue, pg_tviews_queue_stats?');
+    expect(found[0].targets).toBeUndefined();
+  });
+  it('checks only the targets the snippet claims', async () => {
+    expect(await lint('SELECT tviews.pg_tviews_feed_gaps();', { extra: [`targets: { except: [${last}], reason: the build on ${last} has no pg_tviews_feed_gaps }`] })).toEqual([]);
+    const [d] = await lint('SELECT tviews.pg_tviews_feed_gaps();', { extra: [`targets: { only: [${last}], reason: checks the build that lacks it only }`] });
+    // Every target it claims lacks the function: nothing to single out.
+    expect(d.message).toMatch(/^pg_tviews 0\.1\.0-beta\.34 has no function pg_tviews_feed_gaps\b/);
+    expect(d.message).not.toContain('(on ');
   });
 });
 

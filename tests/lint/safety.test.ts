@@ -1,16 +1,30 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import snapshot from '../../src/api/pg_tviews.json' with { type: 'json' };
+import { projectSnapshots } from '../../src/api/live.ts';
+import type { ApiSnapshot } from '../../src/api/snapshot.ts';
 import { deriveSafety, PG_TVIEWS_FUNCTION_EFFECTS } from '../../src/lint/safety.ts';
 import { header, snippetFrom } from './helpers.ts';
+
+/** The committed API snapshot of every target of targets.env. */
+const snapshots = projectSnapshots().map(({ target, file }) => ({ target, snapshot: JSON.parse(readFileSync(file, 'utf8')) as ApiSnapshot }));
 
 async function derive(body: string) {
   return deriveSafety(snippetFrom(`${header()}\n${body}\n`));
 }
 
 describe('deriveSafety', () => {
-  it('classifies every pg_tviews function of the API snapshot', () => {
-    const unclassified = snapshot.functions.map((f) => f.name).filter((name) => !Object.hasOwn(PG_TVIEWS_FUNCTION_EFFECTS, name));
-    expect(unclassified).toEqual([]);
+  it('classifies every pg_tviews function of the API snapshot of every target, and only those', () => {
+    expect(snapshots.length).toBeGreaterThan(0);
+    const names = new Set(snapshots.flatMap(({ snapshot }) => snapshot.functions.map((f) => f.name)));
+    expect([...names].filter((name) => !Object.hasOwn(PG_TVIEWS_FUNCTION_EFFECTS, name))).toEqual([]);
+    // A function the release no longer has is not classified from memory of an older one.
+    expect(Object.keys(PG_TVIEWS_FUNCTION_EFFECTS).filter((name) => !names.has(name))).toEqual([]);
+  });
+
+  it('names the release it was checked against, the one of the snapshots', () => {
+    const versions = new Set(snapshots.map(({ snapshot }) => snapshot.version));
+    expect(versions.size).toBe(1);
+    expect(readFileSync(new URL('../../src/lint/safety.ts', import.meta.url), 'utf8')).toContain(`pg_tviews ${[...versions][0]}, every function`);
   });
 
   it.each([
@@ -26,6 +40,11 @@ describe('deriveSafety', () => {
     ['DROP TABLE tv_post;', 'destructive', false],
     ['DROP INDEX CONCURRENTLY IF EXISTS i;', 'destructive', true],
     ["SELECT tviews.pg_tviews_drop('post');", 'destructive', false],
+    ["SELECT tviews.pg_tviews_create_or_replace('tv_post', 'SELECT 1');", 'destructive', false],
+    ['SELECT tviews.pg_tviews_stats_reset();', 'destructive', false],
+    ['SELECT tviews.pg_tviews_refresh_time_dependent();', 'writes', false],
+    ['SELECT * FROM tviews.stats; SELECT tviews.pg_tviews_feed_gaps(), tviews.pg_tviews_entity_of(\'tv_post\');', 'read-only', false],
+    ["SELECT tviews.pg_tviews_mapping_query('tv_post', 'tb_user'::regclass);", 'read-only', false],
     ['SELECT tviews.pg_tviews_suspend_triggers();', 'destructive', false],
     ['ALTER TABLE tb_post DISABLE TRIGGER ALL;', 'destructive', false],
     ['ALTER TABLE tb_post ENABLE TRIGGER ALL;', 'writes', false],

@@ -95,25 +95,46 @@ describe('mapPool', () => {
 });
 
 describe('toJunit', () => {
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  const target = (id: string, postgres: string, primary: boolean) => ({ id, primary, postgres, pgTviews: '0.1.0-beta.34', provider: 'local', summary: { snippets: counts, scenarios: counts, durationMs: 0 } });
   const report: Report = reportSchema.parse({
-    schemaVersion: 1,
+    schemaVersion: 2,
     generatedAt: '2026-11-25T12:00:00.000Z',
-    environment: { postgres: '15.20', pgTviews: '0.1.0-beta.20', provider: 'local', commit: null, dirty: false, node: '24.0.0' },
+    environment: { commit: null, dirty: false, node: '24.0.0' },
+    targets: [target('pg18', '18.6', true), target('pg16', '16.15', false)],
     partial: false,
-    summary: { snippets: { passed: 1, failed: 1, skipped: 0 }, scenarios: { passed: 0, failed: 0, skipped: 0 }, durationMs: 10 },
+    summary: { snippets: { passed: 1, failed: 1, skipped: 0 }, scenarios: counts, durationMs: 10 },
     snippets: [
-      { name: 'a/ok', file: 'snippets/a/ok.sql', language: 'sql', sha256: '0'.repeat(64), status: 'passed', checks: [], durationMs: 5 },
-      { name: 'a/bad<&>', file: 'snippets/a/bad.sql', language: 'sql', sha256: '1'.repeat(64), status: 'failed', checks: [{ name: 'no-error', status: 'failed', message: 'ERROR: "x" <y>\u0001' }], durationMs: 5, error: { message: 'ERROR: "x" <y>', file: 'snippets/a/bad.sql', line: 3 } },
+      { name: 'a/ok', file: 'snippets/a/ok.sql', language: 'sql', sha256: '0'.repeat(64), status: 'passed', targets: { pg18: { status: 'passed', checks: [], durationMs: 5 }, pg16: { status: 'passed', checks: [], durationMs: 7 } } },
+      {
+        name: 'a/bad<&>',
+        file: 'snippets/a/bad.sql',
+        language: 'sql',
+        sha256: '1'.repeat(64),
+        status: 'failed',
+        targets: {
+          pg18: { status: 'failed', checks: [{ name: 'no-error', status: 'failed', message: 'ERROR: "x" <y>\u0001' }], durationMs: 5, error: { message: 'ERROR: "x" <y>', file: 'snippets/a/bad.sql', line: 3 } },
+          pg16: { status: 'skipped', reason: 'not claimed: PostgreSQL 16 has no <pg_stat_checkpointer>', checks: [], durationMs: 0 },
+        },
+      },
+      // Verified on the primary target only so far: no testcase in the other target's suite.
+      { name: 'a/new', file: 'snippets/a/new.sql', language: 'sql', sha256: '2'.repeat(64), status: 'passed', targets: { pg18: { status: 'passed', checks: [], durationMs: 1 } } },
     ],
     scenarios: [],
   });
 
-  it('writes one testcase per snippet, failures with file and line, escaped', () => {
+  it('writes one suite per target and kind, one testcase per run, failures with file and line, escaped', () => {
     const xml = toJunit(report);
-    expect(xml).toContain('<testsuite name="snippets" tests="2" failures="1" skipped="0"');
+    expect([...xml.matchAll(/<testsuite name="([^"]+)" tests="(\d+)" failures="(\d+)" skipped="(\d+)"/g)].map((m) => m.slice(1).join(' '))).toEqual([
+      'snippets on pg18 3 1 0',
+      'scenarios on pg18 0 0 0',
+      'snippets on pg16 2 0 1',
+      'scenarios on pg16 0 0 0',
+    ]);
     expect(xml).toContain('name="a/bad&lt;&amp;&gt;"');
     expect(xml).toContain('<failure message="snippets/a/bad.sql:3: ERROR: &quot;x&quot; &lt;y&gt;">');
+    expect(xml).toContain('<skipped message="not claimed: PostgreSQL 16 has no &lt;pg_stat_checkpointer&gt;"/>');
     expect(xml).not.toContain('\u0001');
-    expect(xml).toContain('<testsuite name="scenarios" tests="0" failures="0"');
+    expect(xml.match(/name="a\/new"/g)).toHaveLength(1);
   });
 });

@@ -8,5 +8,5 @@
 -- ---
 -- The header expects what the plan said; the registry has no such column.
 -- expect-next-line: expect-columns
-SELECT r.entity, r.logged
+SELECT r.entity, r.time_dependent
 FROM tviews.registry r;

@@ -6,12 +6,12 @@
 # privileges: [pg_read_all_stats]
 # verifyArgs: ["--once"]
 # ---
-# Prints this server's TVIEW queue view every few seconds; --once prints it once.
+# Prints the refresh statistics of this database's TVIEWs every few seconds; --once prints them once.
 set -euo pipefail
 once=false
 if [[ "${1:-}" == "--once" ]]; then once=true; fi
 while true; do
-  psql -X -v ON_ERROR_STOP=1 -c 'SELECT * FROM tviews.pg_tviews_queue_realtime'
+  psql -X -v ON_ERROR_STOP=1 -c 'SELECT entity, refresh_ms, rows_written, full_refreshes FROM tviews.stats ORDER BY refresh_ms DESC'
   if "$once"; then break; fi
   sleep 5
 done
