@@ -41,7 +41,7 @@ const QUERIES = [
   "SELECT count(*) AS posts FROM tv_post WHERE data->'author'->>'name' LIKE 'Ada%';",
   'SELECT relname, n_live_tup, n_dead_tup FROM pg_stat_user_tables ORDER BY relname;',
   'SELECT gid, prepared, owner FROM pg_prepared_xacts ORDER BY prepared;',
-  'SELECT entity, row_count, total_size FROM tviews.pg_tviews_performance_stats() ORDER BY entity;',
+  'SELECT entity, view_recomputes, rows_written, refresh_ms FROM tviews.stats ORDER BY entity;',
   "SELECT tgrelid::regclass::text AS source, tgname FROM pg_trigger WHERE tgname LIKE 'trg_tview_%' ORDER BY 1, 2;",
   'SELECT pid, state FROM pg_stat_activity WHERE pid <> pg_backend_pid() ORDER BY pid;',
 ];
