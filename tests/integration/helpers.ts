@@ -50,3 +50,20 @@ export async function driftCount(client: pg.Client, entity: string): Promise<num
     ) d`);
   return Number(rows[0].n);
 }
+
+/** The error a statement fails with (its SQLSTATE, message, CONTEXT, hint), or a test failure if it succeeds. */
+export async function failure(run: Promise<unknown>): Promise<{ code: string; message: string; where?: string; hint?: string }> {
+  try {
+    await run;
+  } catch (error) {
+    const e = error as pg.DatabaseError;
+    return { code: e.code ?? '', message: e.message, where: e.where, hint: e.hint };
+  }
+  throw new Error('the statement succeeded; it was expected to fail');
+}
+
+/** The first row of a query's result. */
+export async function one<T = Record<string, unknown>>(client: pg.Client, sql: string, params: unknown[] = []): Promise<T> {
+  const { rows } = await client.query(sql, params);
+  return rows[0] as T;
+}
