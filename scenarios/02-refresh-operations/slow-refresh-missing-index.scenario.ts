@@ -23,6 +23,7 @@ export default defineScenario({
     /** WRITES single-row post renames, each its own transaction, from a fresh session; pages read per write. */
     const renamePosts = async (firstPost: number) => {
       await t.sql(`SELECT pg_stat_statements_reset(0, $1, 0)`, [dbid]);
+      await t.sql(`SELECT tviews.pg_tviews_stats_reset()`);
       const writer = await t.session('writer');
       for (let pk = firstPost; pk < firstPost + WRITES; pk++) {
         await writer.query(`UPDATE tb_post SET title = title || ' (renamed)' WHERE pk_post = $1`, [pk]);
@@ -37,6 +38,17 @@ export default defineScenario({
       assert.equal(calls, String(WRITES));
       return Number(pages) / WRITES;
     };
+    /**
+     * pg_tviews' own counters since the last renamePosts: the rows written to tv_comment, and the
+     * refresh time of post, whose changes are passed on to tv_comment (the search for the
+     * comments to update is counted there).
+     */
+    const refreshStats = async () =>
+      (await t.sql<{ comment_rows: string; post_ms: number }>(
+        `SELECT (SELECT rows_written::text FROM tviews.stats WHERE entity = 'comment') AS comment_rows,
+                (SELECT refresh_ms FROM tviews.stats WHERE entity = 'post') AS post_ms`,
+      ))[0];
+    let statsBefore: { comment_rows: string; post_ms: number } | undefined;
     const tvCommentScans = async () =>
       (await t.snippet('troubleshoot/table-health')).rows.find((r) => r.table_name === 'tv_comment')!;
     const lookupPlan = async () =>
@@ -59,6 +71,7 @@ export default defineScenario({
     await t.step(`symptom: ${WRITES} post renames each read the whole of tv_comment`, async () => {
       const start = await tvCommentScans();
       before = await renamePosts(101);
+      statsBefore = await refreshStats();
       const scansBefore = await tvCommentScans();
       const [{ pages }] = await t.sql<{ pages: string }>(`SELECT relpages::text AS pages FROM pg_class WHERE oid = 'tv_comment'::regclass`);
       assert.ok(before > Number(pages), `each write read ${before} pages, more than tv_comment's ${pages}`);
@@ -71,36 +84,65 @@ export default defineScenario({
       assert.ok(rowsRead >= WRITES * 50000, `every write read all 50,000 rows (${rowsRead} rows read by ${scans} scans)`);
     });
 
-    await t.step('diagnose: missing-indexes names tv_comment.fk_post and gives the statement to fix it', async () => {
+    await t.step('diagnose: missing-indexes names tv_comment.fk_post and gives pg_tviews\' own statement, built concurrently', async () => {
       const { rows } = await t.snippet('troubleshoot/missing-indexes');
       assert.deepEqual(rows, [
         {
           kind: 'tview propagation lookup',
           table_name: 'public.tv_comment',
           columns: 'fk_post',
-          used_by: 'tv_comment when tb_post changes',
-          create_statement: 'CREATE INDEX CONCURRENTLY idx_tv_comment_fk_post_pk_comment ON public.tv_comment (fk_post, pk_comment);',
+          used_by: 'tv_comment rows looked up by fk_post when a post changes',
+          create_statement: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_tv_comment_fk_post_pk_comment ON public.tv_comment (fk_post, pk_comment);',
         },
       ]);
+      // pg_tviews' own check agrees (its dry run creates nothing) ...
+      const own = await t.sql<{ ddl: string }>(`SELECT ddl FROM tviews.pg_tviews_ensure_propagation_indexes('comment', dry_run => true) AS ddl`);
+      assert.deepEqual(own.map((r) => r.ddl), ['CREATE INDEX IF NOT EXISTS "idx_tv_comment_fk_post_pk_comment" ON "public"."tv_comment" ("fk_post", "pk_comment")']);
+      // ... while its health check does not look at indexes at all.
+      const health = await t.sql<{ component: string; status: string }>(`SELECT component, status FROM tviews.pg_tviews_health_check() WHERE status <> 'OK'`);
+      assert.deepEqual(health.map((r) => r.component), ['jsonb_delta'], 'only the optional jsonb_delta warning: the missing index is not reported');
     });
 
-    await t.step('fix: create-index builds the index concurrently; it is valid and missing-indexes is empty again', async () => {
+    await t.step('a user index under pg_tviews\' reserved name is refused (42939)', async () => {
+      await assert.rejects(
+        t.sql(`CREATE INDEX idx_tv_comment_fk_post_pk_comment ON tv_comment (fk_post)`),
+        (error: Error & { code?: string }) => error.code === '42939' && /reserved for pg_tviews' own index/.test(error.message),
+      );
+    });
+
+    await t.step('fix: create-index builds an index on fk_post concurrently; it is valid, and missing-indexes and pg_tviews\' dry run are empty again', async () => {
       const { rows } = await t.snippet('troubleshoot/create-index', { schema: 'public', table: 'tv_comment', column: 'fk_post', index_name: 'idx_tv_comment_fk_post' });
       assert.equal(rows.length, 1);
       assert.equal(rows[0].valid, 't');
       assert.deepEqual((await t.snippet('troubleshoot/missing-indexes')).rows, []);
+      const own = await t.sql(`SELECT ddl FROM tviews.pg_tviews_ensure_propagation_indexes('comment', dry_run => true) AS ddl`);
+      assert.deepEqual(own, [], 'any index leading with the column counts for pg_tviews');
     });
 
     await t.step('measure: the same renames now read a fraction of the pages, and tv_comment is no longer scanned', async () => {
       const start = await tvCommentScans();
       const after = await renamePosts(121);
+      const statsAfter = await refreshStats();
       const scansAfter = await tvCommentScans();
       assert.match(await lookupPlan(), /Index (Only )?Scan (using|on) idx_tv_comment_fk_post/);
       assert.ok(after * 4 < before, `pages per write: ${before} before, ${after} after`);
       const rowsRead = Number(scansAfter.seq_rows_read) - Number(start.seq_rows_read);
       assert.ok(rowsRead < 100, `the writes no longer scan tv_comment (${rowsRead} rows read by sequential scans)`);
+      // tviews.stats: the same work (rows written to tv_comment), and the time of the search
+      // for them, counted to post, well down.
+      assert.ok(Number(statsAfter.comment_rows) > 0 && statsAfter.comment_rows === statsBefore!.comment_rows, `tv_comment rows written: ${statsBefore!.comment_rows} before, ${statsAfter.comment_rows} after`);
+      assert.ok(statsAfter.post_ms * 2 < statsBefore!.post_ms, `post refresh_ms: ${statsBefore!.post_ms} before, ${statsAfter.post_ms} after`);
       const [row] = (await t.snippet('refresh/verify-equal', { entity: 'comment' })).rows;
       assert.equal(row.status, 'EQUAL', 'the renames reached tv_comment, before and after the fix');
+    });
+
+    await t.step('or give pg_tviews its own index back: drop-index removes ours, missing-indexes\' statement rebuilds pg_tviews\' one, which it records as its own', async () => {
+      await t.snippet('troubleshoot/drop-index', { schema: 'public', index_name: 'idx_tv_comment_fk_post' });
+      const [missing] = (await t.snippet('troubleshoot/missing-indexes')).rows;
+      await t.sql(missing.create_statement!.replace(/;$/, ''));
+      assert.deepEqual((await t.snippet('troubleshoot/missing-indexes')).rows, []);
+      const [{ managed }] = await t.sql<{ managed: string[] }>(`SELECT managed_indexes::text[] AS managed FROM tviews.registry WHERE entity = 'comment'`);
+      assert.ok(managed.includes('idx_tv_comment_fk_post_pk_comment'), `tviews.registry.managed_indexes: ${managed}`);
     });
   },
 });

@@ -4,10 +4,12 @@
 --   Builds an index on one column with CREATE INDEX CONCURRENTLY: reads and writes of the table
 --   go on while it builds (it takes longer than a plain CREATE INDEX and cannot run inside a
 --   transaction block). It first waits for transactions already running on the table to end.
---   For a fk_<x> column of a tv_ table an index on that column alone is enough for pg_tviews'
---   lookups. Then the index is shown: valid must be t. An index left invalid (the build failed
---   or was cancelled) is useless but still slows writes: drop it with troubleshoot/drop-index
---   and run this again.
+--   For a lookup column of a tv_ table (fk_<x>) an index on that column alone is enough:
+--   pg_tviews counts any index leading with the column. Do not use a name pg_tviews reserves
+--   on TVIEWs (idx_<table>_<column>_<key>, idx_<table>_id…): it refuses it (42939) unless the
+--   statement is exactly its own, as troubleshoot/missing-indexes gives it. Then the index is
+--   shown: valid must be t. An index left invalid (the build failed or was cancelled) is
+--   useless but still slows writes: drop it with troubleshoot/drop-index and run this again.
 -- safety: writes
 -- privileges:
 --   - owner of the table (or a superuser)

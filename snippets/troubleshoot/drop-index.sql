@@ -3,8 +3,9 @@
 -- description: >-
 --   Removes one index with DROP INDEX CONCURRENTLY, which waits for the transactions using the
 --   table instead of locking them out. Use it to undo troubleshoot/create-index, or to remove
---   an index left INVALID by a failed concurrent build. Never drop an index pg_tviews created
---   (idx_tv_<entity>_…): its lookups need it; troubleshoot/missing-indexes lists what is needed.
+--   an index left INVALID by a failed concurrent build. Never drop an index pg_tviews manages
+--   (tviews.registry.managed_indexes lists them): its lookups need it, and
+--   troubleshoot/missing-indexes lists the ones that are gone.
 -- safety: destructive
 -- changes: Removes the index; queries and pg_tviews lookups that used it read the table instead.
 -- undo: >-

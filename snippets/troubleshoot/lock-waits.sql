@@ -5,9 +5,11 @@
 --   database: what the waiter wants (relation or lock type, and mode), how long its query has
 --   been running (query_seconds) and what it is; the blocker's state, transaction age and last
 --   query. A refresh stuck behind a reader shows as a waiter on tv_<entity> in
---   AccessExclusiveLock; sessions queued behind that refresh show the refresh's pid as their
---   blocker. A blocker in state "idle in transaction" holds its locks until it commits, rolls
---   back or is ended; blocking_pid 0 is a prepared transaction (see queue/prepared-transactions).
+--   AccessExclusiveLock; one stuck behind a writer of a table the TVIEW reads waits on a
+--   "pg_tviews lock on tb_<x>" (pg_tviews' advisory locks, objsubid 21623 or, for one value,
+--   21622). Sessions queued behind that refresh show the refresh's pid as their blocker. A
+--   blocker in state "idle in transaction" holds its locks until it commits, rolls back or is
+--   ended; blocking_pid 0 is a prepared transaction (see queue/prepared-transactions).
 -- safety: read-only
 -- privileges:
 --   - any role; pg_read_all_stats (or superuser) to see other roles' queries and states
@@ -18,7 +20,15 @@
 -- ---
 SELECT w.pid AS waiting_pid,
        coalesce(
-           (SELECT coalesce(l.relation::regclass::text, l.locktype) || ' ' || l.mode
+           (SELECT CASE
+                       WHEN l.locktype = 'relation' THEN l.relation::regclass::text
+                       -- pg_tviews' own locks are advisory locks whose classid is the table
+                       WHEN l.locktype = 'advisory' AND l.objsubid = 21623
+                           THEN 'pg_tviews lock on ' || l.classid::regclass::text
+                       WHEN l.locktype = 'advisory' AND l.objsubid = 21622
+                           THEN 'pg_tviews value lock on ' || l.classid::regclass::text
+                       ELSE l.locktype
+                   END || ' ' || l.mode
               FROM pg_locks l
              WHERE l.pid = w.pid AND NOT l.granted
              LIMIT 1),

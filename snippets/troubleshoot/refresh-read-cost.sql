@@ -1,21 +1,22 @@
 -- ---
 -- title: The plan of the view a refresh reads, measured with EXPLAIN ANALYZE
 -- description: >-
---   A refresh is INSERT INTO tv_<entity> SELECT … FROM v_<entity>. This runs that SELECT with
---   EXPLAIN (ANALYZE, BUFFERS) and prints the plan with real row counts, times and pages read,
---   without writing anything. If its execution time is most of the refresh's, the view is the
---   slow part: look for a sequential scan of a large table inside a nested loop, a node whose
---   actual rows are far above its estimate (ANALYZE the table), or many more buffers than the
---   tables' sizes (bloat). If it is small, the writing is the slow part: the tv_ table's
---   indexes and, for a LOGGED TVIEW, its WAL. It reads the whole view: as long as the read part
---   of a refresh (about 5 s for 1,000,000 rows of tv_comment on the scale fixture).
+--   A refresh is TRUNCATE, then INSERT INTO tv_<entity> SELECT … FROM its backing view
+--   (tviews.registry.view, e.g. tviews.public__tv_post). This runs that SELECT with EXPLAIN
+--   (ANALYZE, BUFFERS) and prints the plan with real row counts, times and pages read, without
+--   writing anything. If its execution time is most of the refresh's, the view is the slow
+--   part: look for a sequential scan of a large table inside a nested loop, a node whose actual
+--   rows are far above its estimate (ANALYZE the table), or many more buffers than the tables'
+--   sizes (bloat). If it is small, the writing is the slow part: the tv_ table's indexes and,
+--   for a LOGGED TVIEW (the default), its WAL. It reads the whole view, so it takes as long as
+--   the read part of a refresh of this one TVIEW.
 -- safety: read-only
 -- privileges:
---   - SELECT on v_<entity> and the tables it reads
+--   - SELECT on tv_<entity> (whoever may read the table may read its backing view)
 -- params:
 --   entity:
 --     kind: literal
---     description: the TVIEW's entity name, without the tv_ prefix (e.g. post for tv_post)
+--     description: the TVIEW's entity name (post for tv_post)
 --     value: post
 -- expect:
 --   output: ['Execution Time: [0-9.]+ ms']

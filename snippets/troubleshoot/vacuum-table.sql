@@ -9,7 +9,7 @@
 --   table's dead rows are shown again.
 -- safety: writes
 -- privileges:
---   - owner of the table, or a superuser (PostgreSQL 15 has no narrower right to VACUUM)
+--   - owner of the table, or a superuser; on PostgreSQL 17 and later also MAINTAIN on the table or membership in pg_maintain
 -- params:
 --   schema:
 --     kind: identifier
