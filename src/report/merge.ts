@@ -35,15 +35,10 @@ function count(statuses: { status: string }[]) {
   };
 }
 
-/** Per-target counts and time, from the runs the entries hold for it. */
+/** Per-target counts, from the runs the entries hold for it; the time is the wall time of the target's latest run. */
 function targetSummary(target: ReportTarget, snippets: SnippetEntry[], scenarios: ScenarioEntry[]): ReportTarget['summary'] {
-  const snippetRuns = snippets.flatMap((e) => (e.targets[target.id] ? [e.targets[target.id]] : []));
-  const scenarioRuns = scenarios.flatMap((e) => (e.targets[target.id] ? [e.targets[target.id]] : []));
-  return {
-    snippets: count(snippetRuns),
-    scenarios: count(scenarioRuns),
-    durationMs: [...snippetRuns, ...scenarioRuns].reduce((sum, run) => sum + run.durationMs, 0),
-  };
+  const runsOf = (entries: (SnippetEntry | ScenarioEntry)[]) => entries.flatMap((e) => (e.targets[target.id] ? [e.targets[target.id]] : []));
+  return { snippets: count(runsOf(snippets)), scenarios: count(runsOf(scenarios)), durationMs: target.summary.durationMs };
 }
 
 export function mergeReports(reports: Report[], library?: Library): Report {
