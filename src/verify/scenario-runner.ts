@@ -9,6 +9,7 @@ import { scriptOptions } from '../snippets/params.ts';
 import type { Snippet } from '../snippets/snippet.ts';
 import { runBashScript } from './bash-runner.ts';
 import { runPsqlScript } from './psql-runner.ts';
+import { startScenarioCluster } from './scenario-cluster.ts';
 import { rowsAsObjects, type ScenarioContext, type ScenarioDefinition, type Session, type SnippetResult } from './scenario.ts';
 
 export const SCENARIO_SUFFIX = '.scenario.ts';
@@ -100,11 +101,12 @@ export async function runScenario(
   };
 
   let failure: unknown;
+  const clusters: { remove(): Promise<void> }[] = [];
   try {
     const main = await connect('main');
     const context: ScenarioContext = {
       databaseUrl,
-      target: { id: server.info.target, postgresVersion: server.info.postgresVersion, pgTviewsVersion: server.info.pgTviewsVersion },
+      target: { id: server.info.target, postgresVersion: server.info.postgresVersion, pgTviewsVersion: server.info.pgTviewsVersion, binDir: server.info.binDir },
       sql: async (text, values) => (await main.query(text, values)).rows,
       session: async (label = 'session') => {
         const client = await connect(label);
@@ -116,7 +118,13 @@ export async function runScenario(
         };
         return session;
       },
+      cluster: async ({ pgTviewsVersion }) => {
+        const cluster = await startScenarioCluster(server.info, pgTviewsVersion);
+        clusters.push(cluster);
+        return cluster;
+      },
       snippet: async (name, params = {}, options = {}) => {
+        const snippetDatabase = options.databaseUrl ?? databaseUrl;
         const snippet = snippets.get(name);
         if (!snippet?.header) throw new Error(`scenario uses snippet '${name}', which does not exist or has no valid header`);
         usedSnippets.add(name);
@@ -124,11 +132,11 @@ export async function runScenario(
         const timeoutMs = durationMs(snippet.header.timeout);
         let result: SnippetResult;
         if (snippet.language === 'sql') {
-          const run = await runPsqlScript(snippet.text, { databaseUrl, binDir: server.info.binDir, params: values, wrap: 'none', timeoutMs, applicationName, signal });
+          const run = await runPsqlScript(snippet.text, { databaseUrl: snippetDatabase, binDir: server.info.binDir, params: values, wrap: 'none', timeoutMs, applicationName, signal });
           result = { results: run.results, rows: rowsAsObjects(run.results.at(-1)), output: run.transcript, error: run.error?.message };
         } else {
           const args = [...(snippet.header.verifyArgs ?? []), ...scriptOptions(values)];
-          const run = await runBashScript(snippet.file, { args, databaseUrl, binDir: server.info.binDir, timeoutMs, applicationName, signal });
+          const run = await runBashScript(snippet.file, { args, databaseUrl: snippetDatabase, binDir: server.info.binDir, timeoutMs, applicationName, signal });
           result = {
             results: [], rows: [], output: [run.stdout, run.stderr].filter(Boolean).join('\n'), exitCode: run.exitCode, stubCalls: run.stubCalls,
             error: run.exitCode === 0 ? undefined : `exit status ${run.exitCode}${run.timedOut ? ' (timed out)' : ''}: ${run.stderr.trim().split('\n').at(-1) ?? ''}`,
@@ -160,6 +168,7 @@ export async function runScenario(
     failure = error;
   } finally {
     await Promise.all(sessions.map((s) => s.end().catch(() => undefined)));
+    await Promise.all(clusters.map((c) => c.remove().catch(() => undefined)));
     await server.sweep(database).catch(() => undefined);
     await server.dropScratch(database).catch(() => undefined);
   }

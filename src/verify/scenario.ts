@@ -29,11 +29,24 @@ export interface Session {
   end(): Promise<void>;
 }
 
+/** A server of the scenario's own (see ScenarioContext.cluster). */
+export interface ScenarioCluster {
+  /** Its database holding the fixture. */
+  databaseUrl: string;
+  /** One statement on a new connection to it; returns the rows. */
+  sql<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>;
+  /** Stops it cleanly and starts it again on the same data with another pg_tviews release installed. */
+  restartWith(pgTviewsVersion: string): Promise<void>;
+}
+
 export interface ScenarioContext {
   /** URL of this scenario's own clone of the fixture. */
   databaseUrl: string;
-  /** The target it runs on (`pg18`…) and the server's versions, for the few facts that differ between them. */
-  target: { id: string; postgresVersion: string; pgTviewsVersion: string };
+  /**
+   * The target it runs on (`pg18`…), the server's versions, for the few facts that differ
+   * between them, and where the server's client programs are (psql, pgbench…).
+   */
+  target: { id: string; postgresVersion: string; pgTviewsVersion: string; binDir: string };
   /** One statement on the scenario's main connection; returns the rows. */
   sql<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>;
   /** Another connection, e.g. to hold a lock or stay idle in a transaction; closed at the end. */
@@ -42,7 +55,13 @@ export interface ScenarioContext {
    * Runs a snippet as the runbook says to (psql -f, or bash), outside any wrapper, with its
    * header's parameter values overridden by `params`. Throws on error unless allowError.
    */
-  snippet(name: string, params?: Record<string, string>, options?: { allowError?: boolean }): Promise<SnippetResult>;
+  snippet(name: string, params?: Record<string, string>, options?: { allowError?: boolean; databaseUrl?: string }): Promise<SnippetResult>;
+  /**
+   * A cluster of the scenario's own with another pg_tviews release (e.g. the target's
+   * `upgradeFrom`), for procedures that restart the server; removed with the scenario. Needs
+   * the local provider.
+   */
+  cluster(options: { pgTviewsVersion: string }): Promise<ScenarioCluster>;
   /** A named step in the report; a thrown assertion fails the step and the scenario. */
   step<T>(description: string, work: () => Promise<T>): Promise<T>;
 }

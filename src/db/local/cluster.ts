@@ -101,7 +101,7 @@ async function reachableInstall(server: ProvisionedPostgres, clusterDir: string,
     () => false,
   );
   if (reachable) return server.installDir;
-  const copy = path.join(clusterDir, 'package');
+  const copy = path.join(clusterDir, `package-${path.basename(server.root)}`);
   await run('cp', ['-a', server.root, copy]);
   return path.join(copy, path.relative(server.root, server.installDir));
 }
@@ -223,6 +223,9 @@ async function launchPostmaster(options: {
   env: NodeJS.ProcessEnv;
 }): Promise<{ ok: boolean; log: string }> {
   const logFile = path.join(options.dataDir, '..', 'postgres.log');
+  // A restarted cluster appends to the log of its first start: only what follows counts.
+  const logStart = (await stat(logFile).catch(() => undefined))?.size ?? 0;
+  const newLog = async () => (await readFile(logFile, 'utf8').catch(() => '')).slice(logStart);
   const logFd = openSync(logFile, 'a');
   // Its own session, so a Ctrl-C meant for us is not also a fast shutdown behind our back.
   const child = spawn(path.join(options.binDir, 'postgres'), ['-D', options.dataDir, ...clusterSettings(options.socketDir, options.port)], {
@@ -238,10 +241,10 @@ async function launchPostmaster(options: {
   const deadline = Date.now() + 30_000;
   const socket = path.join(options.socketDir, `.s.PGSQL.${options.port}`);
   while (Date.now() < deadline && !exited) {
-    if (existsSync(socket) && (await readFile(logFile, 'utf8')).includes('ready to accept connections')) return { ok: true, log: '' };
+    if (existsSync(socket) && (await newLog()).includes('ready to accept connections')) return { ok: true, log: '' };
     await new Promise((r) => setTimeout(r, 25));
   }
-  const log = await readFile(logFile, 'utf8').catch(() => '');
+  const log = await newLog();
   if (!exited) await stopPostmaster(options.dataDir);
   return { ok: false, log };
 }
@@ -256,6 +259,26 @@ function postmasterPid(dataDir: string): number | undefined {
 }
 
 /** Immediate shutdown (the cluster is thrown away, so no checkpoint is owed), then SIGKILL. */
+/**
+ * Stops the cluster cleanly (a fast shutdown, as for a maintenance restart) and starts it again
+ * on the same data with another server build of the same PostgreSQL: an extension upgrade
+ * installs the new library, and the server only loads it at start.
+ */
+export async function restartCluster(cluster: Cluster, server: ProvisionedPostgres, log: (line: string) => void): Promise<void> {
+  const pid = postmasterPid(cluster.dataDir);
+  if (pid && isAlive(pid)) {
+    process.kill(pid, 'SIGINT');
+    if (!(await waitUntilGone(pid, 30_000))) throw new Error(`PostgreSQL (pid ${pid}) did not stop within 30 s for the restart`);
+  }
+  const osUser = await postgresOsUser(log);
+  const binDir = path.join(await reachableInstall(server, cluster.dir, osUser), 'bin');
+  const env = { ...process.env, HOME: osUser?.home ?? process.env.HOME, LC_ALL: 'C.UTF-8' };
+  const asPostgres = osUser ? { uid: osUser.uid, gid: osUser.gid } : {};
+  const started = await launchPostmaster({ binDir, dataDir: cluster.dataDir, socketDir: cluster.socketDir, port: cluster.port, asPostgres, env });
+  if (!started.ok) throw new Error(`PostgreSQL did not start again:\n${started.log}`);
+  log(`PostgreSQL restarted on port ${cluster.port} with ${server.installDir}`);
+}
+
 export async function stopPostmaster(dataDir: string): Promise<void> {
   const pid = postmasterPid(dataDir);
   if (!pid || !isAlive(pid)) return;

@@ -21,11 +21,17 @@ export interface ProvisionedPostgres {
  * The script's progress (a cold build takes minutes) goes to our stderr; its last line
  * on failure says which target, which step and what to do.
  */
-export async function provisionTarget(target: Target, step: 'postgres' | 'install', env: NodeJS.ProcessEnv = process.env): Promise<ProvisionedPostgres> {
+export async function provisionTarget(
+  target: Target,
+  step: 'postgres' | 'install',
+  env: NodeJS.ProcessEnv = process.env,
+  /** Another pg_tviews release than the target's, e.g. its `upgradeFrom`. */
+  release?: string,
+): Promise<ProvisionedPostgres> {
   let stdout = '';
   let lastError = '';
   const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn('bash', [PROVISION_SCRIPT, target.id, step], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    const child = spawn('bash', [PROVISION_SCRIPT, target.id, step, ...(release ? [release] : [])], { stdio: ['ignore', 'pipe', 'pipe'], env });
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => {
       process.stderr.write(chunk);
