@@ -38,32 +38,22 @@ function failure(error: { file: string; line?: number; message: string } | undef
   return error ? `${error.file}:${error.line ?? 1}: ${error.message}` : undefined;
 }
 
+/** The JUnit case of an entry's run on one target, if the entry has one there. */
+function caseOf(entry: { name: string; file: string }, run: { durationMs: number; status: Case['status']; reason?: string; error?: Parameters<typeof failure>[0] } | undefined, detail: string): Case[] {
+  if (!run) return [];
+  return [{ name: entry.name, file: entry.file, seconds: run.durationMs / 1000, status: run.status, message: run.reason ?? failure(run.error), detail }];
+}
+
 /** One suite per target and kind: a CI system then shows which target a failure is on. */
 export function toJunit(report: Report): string {
   const suites = report.targets.flatMap((target) => {
-    const snippets: Case[] = report.snippets.flatMap((s) => {
+    const snippets = report.snippets.flatMap((s) => {
       const run = s.targets[target.id];
-      if (!run) return [];
-      return [{
-        name: s.name,
-        file: s.file,
-        seconds: run.durationMs / 1000,
-        status: run.status,
-        message: run.reason ?? failure(run.error),
-        detail: run.checks.filter((c) => c.status === 'failed').map((c) => `${c.name}: ${c.message ?? ''}`).join('\n'),
-      }];
+      return caseOf(s, run, (run?.checks ?? []).filter((c) => c.status === 'failed').map((c) => `${c.name}: ${c.message ?? ''}`).join('\n'));
     });
-    const scenarios: Case[] = report.scenarios.flatMap((s) => {
+    const scenarios = report.scenarios.flatMap((s) => {
       const run = s.targets[target.id];
-      if (!run) return [];
-      return [{
-        name: s.name,
-        file: s.file,
-        seconds: run.durationMs / 1000,
-        status: run.status,
-        message: run.reason ?? failure(run.error),
-        detail: run.steps.map((step) => `${step.status === 'passed' ? 'ok  ' : 'FAIL'} ${step.description}${step.message ? `: ${step.message}` : ''}`).join('\n'),
-      }];
+      return caseOf(s, run, (run?.steps ?? []).map((step) => `${step.status === 'passed' ? 'ok  ' : 'FAIL'} ${step.description}${step.message ? `: ${step.message}` : ''}`).join('\n'));
     });
     return [suite(`snippets on ${target.id}`, snippets), suite(`scenarios on ${target.id}`, scenarios)];
   });

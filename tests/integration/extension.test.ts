@@ -1,28 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { loadTargets } from '../../src/config/targets.ts';
-import { connect, driftCount, failure, one, serverOf, targetIds, withFixtureClone } from './helpers.ts';
+import { connect, driftCount, failure, one, serverOf, targetIds, withClient, withFixtureClone } from './helpers.ts';
 
 /**
  * Proof that the real pg_tviews works on every target's verification server, and pins of
  * the facts of docs/pg_tviews-facts.md about what a TVIEW is, how it is created, named,
  * maintained and checked. Each test runs on every target of targets.env.
  */
-
-async function withClient<T>(label: string, target: string, work: (client: pg.Client, url: string) => Promise<T>): Promise<T> {
-  return withFixtureClone(
-    label,
-    async (url) => {
-      const client = await connect(url);
-      try {
-        return await work(client, url);
-      } finally {
-        await client.end();
-      }
-    },
-    target,
-  );
-}
 
 describe.each(targetIds())('pg_tviews on %s', (target) => {
   const expected = loadTargets().all.find((t) => t.id === target)!;

@@ -1,27 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { connect, driftCount, failure, one, targetIds, withFixtureClone } from './helpers.ts';
+import { driftCount, failure, one, targetIds, withClient } from './helpers.ts';
 
 /**
  * Pins of docs/pg_tviews-facts.md about catalog consistency: which drops pg_tviews sees,
  * what an orphaned registration, a lost catalog row, a dropped or a stray trigger look like
  * to the health check, and what re-registration does. Each test runs on every target.
  */
-
-async function withClient<T>(label: string, target: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  return withFixtureClone(
-    label,
-    async (url) => {
-      const client = await connect(url);
-      try {
-        return await work(client);
-      } finally {
-        await client.end();
-      }
-    },
-    target,
-  );
-}
 
 /** The health check rows that are not OK, jsonb_delta's expected WARNING left out. */
 async function problems(client: pg.Client): Promise<{ status: string; component: string; message: string }[]> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { connect, driftCount, failure, one, targetIds, withFixtureClone } from './helpers.ts';
+import { driftCount, failure, one, targetIds, withSessions } from './helpers.ts';
 
 /**
  * Pins of docs/pg_tviews-facts.md about the refresh queue (per statement, in the writing
@@ -8,25 +8,6 @@ import { connect, driftCount, failure, one, targetIds, withFixtureClone } from '
  * does what when one is disabled, session_replication_role, and the locks a writer and a
  * prepared transaction hold. Each test runs on every target.
  */
-
-async function withSessions<T>(label: string, target: string, count: number, work: (...clients: pg.Client[]) => Promise<T>): Promise<T> {
-  return withFixtureClone(
-    label,
-    async (url) => {
-      const clients: pg.Client[] = [];
-      try {
-        for (let i = 0; i < count; i++) clients.push(await connect(url));
-        return await work(...clients);
-      } finally {
-        for (const client of clients) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          await client.end().catch(() => undefined);
-        }
-      }
-    },
-    target,
-  );
-}
 
 const queued = async (client: pg.Client): Promise<number> => (await one<{ n: number }>(client, `SELECT (tviews.pg_tviews_queue_stats()->>'queue_size')::int AS n`)).n;
 

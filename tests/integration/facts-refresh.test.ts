@@ -1,32 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { connect, driftCount, failure, one, targetIds, withFixtureClone } from './helpers.ts';
+import { driftCount, failure, one, targetIds, withSessions } from './helpers.ts';
 
 /**
  * Pins of docs/pg_tviews-facts.md about full refreshes (pg_tviews_refresh, _refresh_all,
  * _rebuild_all), the locks they take, what tviews.stats counts, and suspension. Each test
  * runs on every target.
  */
-
-/** Sessions on one fresh fixture clone, ended afterwards. */
-async function withSessions<T>(label: string, target: string, count: number, work: (...clients: pg.Client[]) => Promise<T>): Promise<T> {
-  return withFixtureClone(
-    label,
-    async (url) => {
-      const clients: pg.Client[] = [];
-      try {
-        for (let i = 0; i < count; i++) clients.push(await connect(url));
-        return await work(...clients);
-      } finally {
-        for (const client of clients) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          await client.end().catch(() => undefined);
-        }
-      }
-    },
-    target,
-  );
-}
 
 /** The relation-level lock modes a session holds on the given relations. */
 async function heldModes(observer: pg.Client, pid: number, relations: string[]): Promise<Record<string, string[]>> {

@@ -67,3 +67,39 @@ export async function one<T = Record<string, unknown>>(client: pg.Client, sql: s
   const { rows } = await client.query(sql, params);
   return rows[0] as T;
 }
+
+/** One session on a fresh fixture clone of a target, ended afterwards. */
+export async function withClient<T>(label: string, target: string, work: (client: pg.Client, url: string) => Promise<T>): Promise<T> {
+  return withFixtureClone(
+    label,
+    async (url) => {
+      const client = await connect(url);
+      try {
+        return await work(client, url);
+      } finally {
+        await client.end();
+      }
+    },
+    target,
+  );
+}
+
+/** Sessions on one fresh fixture clone of a target; each one's open transaction is rolled back and the session ended afterwards. */
+export async function withSessions<T>(label: string, target: string, count: number, work: (...clients: pg.Client[]) => Promise<T>): Promise<T> {
+  return withFixtureClone(
+    label,
+    async (url) => {
+      const clients: pg.Client[] = [];
+      try {
+        for (let i = 0; i < count; i++) clients.push(await connect(url));
+        return await work(...clients);
+      } finally {
+        for (const client of clients) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          await client.end().catch(() => undefined);
+        }
+      }
+    },
+    target,
+  );
+}
