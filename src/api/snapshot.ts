@@ -3,7 +3,7 @@ import type pg from 'pg';
 /**
  * What the installed pg_tviews owns, read from pg_depend (deptype 'e' rows point from each
  * member object to the extension), plus the triggers it installs on source tables of the
- * fixture. Lint checks snippets against the committed copy (src/api/pg_tviews.json) without
+ * fixture. Lint checks snippets against the committed copy of each target (src/api/snapshots/<target>.json) without
  * a database; a test keeps that copy equal to the live extension.
  */
 

@@ -30,7 +30,7 @@ export { extractSnippetReferences, type RunbookReference } from './runbook-refer
 export async function lintSnippets(snippets: Snippet[], context: LintContext, rules: readonly LintRule[] = lintRules): Promise<Diagnostic[]> {
   // SQL snippets are SQL; bash snippets are linted for the SQL they hand to psql.
   const sqlTexts = snippets.map((snippet) => (snippet.language === 'sql' ? snippet.text : embeddedPsqlText(snippet.text)));
-  await loadSqlParser(sqlTexts.filter((text): text is string => text !== undefined));
+  await loadSqlParser();
   const subjects: LintSubject[] = snippets.map((snippet, i) => ({ snippet, sql: sqlTexts[i] === undefined ? undefined : analyzeSql(sqlTexts[i]) }));
   const diagnostics: Diagnostic[] = [];
   const emit = (rule: LintRule, file: string, finding: Finding) =>

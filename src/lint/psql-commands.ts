@@ -1,13 +1,17 @@
 /**
- * The backslash commands psql 15 accepts, transcribed from `psql --help=commands` (a test
- * checks the list against the installed psql). Letters in brackets in that help are optional
+ * The backslash commands psql accepts, from `psql --help=commands` of every target's psql (a
+ * test checks the list against each of them): 16's and 17's, and what 18 added (the extended
+ * query protocol and pipelines). A snippet using a command its target's psql lacks fails
+ * verification on that target. Letters in brackets in that help are optional
  * modifiers (S system objects, + more detail, x expanded), written here as character classes.
  * Anything else is not psql: a line like the plan's `TITLE '...'` fails when the snippet runs.
  */
 
 const COMMAND_PATTERNS: readonly string[] = [
   // General
-  'copyright', 'crosstabview', 'errverbose', 'gx?', 'gdesc', 'gexec', 'gset', 'q', 'quit', 'restrict', 'unrestrict', 'watch',
+  'bind', 'bind_named', 'close_prepared', 'copyright', 'crosstabview', 'errverbose', 'gx?', 'gdesc', 'gexec', 'gset', 'parse', 'q', 'quit', 'restrict', 'unrestrict', 'watch',
+  // Pipelines (psql 18)
+  'startpipeline', 'endpipeline', 'sendpipeline', 'syncpipeline', 'flush', 'flushrequest', 'getresults',
   // Help
   '\\?', 'h', 'help',
   // Query buffer
@@ -19,9 +23,9 @@ const COMMAND_PATTERNS: readonly string[] = [
   // Informational: \d and its many variants
   'd[S+x]*', 'da[S+x]*', 'dA[+x]*', 'dA[cfop][+x]*', 'db[+x]*', 'dc[S+x]*', 'dconfig[+x]*', 'dC[+x]*', 'dd[S+x]*',
   'dD[S+x]*', 'ddp[x]*', 'dE[S+x]*', 'de[stuw][+x]*', 'df[anptw]*[S+x]*', 'dF[dpt]?[+x]*', 'dg[S+x]*',
-  'di[S+x]*', 'dl[+x]*', 'dL[S+x]*', 'dm[S+x]*', 'dn[S+x]*', 'do[S+x]*', 'dO[S+x]*', 'dp[x]*', 'dP[itn+x]*',
-  'drds[x]*', 'dR[ps][+x]*', 'ds[S+x]*', 'dt[S+x]*', 'dT[S+x]*', 'du[S+x]*', 'dv[S+x]*', 'dx[+x]*',
-  'dX[x]*', 'dy[+x]*', 'l[+x]*', 'list[+x]*', 'sf[+]?', 'sv[+]?', 'z[x]*',
+  'di[S+x]*', 'dl[+x]*', 'dL[S+x]*', 'dm[S+x]*', 'dn[S+x]*', 'do[S+x]*', 'dO[S+x]*', 'dp[Sx]*', 'dP[itn+x]*',
+  'drds[x]*', 'drg[Sx]*', 'dR[ps][+x]*', 'ds[S+x]*', 'dt[S+x]*', 'dT[S+x]*', 'du[S+x]*', 'dv[S+x]*', 'dx[+x]*',
+  'dX[x]*', 'dy[+x]*', 'l[+x]*', 'list[+x]*', 'sf[+]?', 'sv[+]?', 'z[Sx]*',
   // Combined relation kinds, e.g. \dtv or \dti+ (psql reads any mix of t, i, v, m, s, E)
   'd[tivmsE]+[S+x]*',
   // Large objects
@@ -38,7 +42,7 @@ const COMMAND_PATTERNS: readonly string[] = [
 
 const KNOWN_COMMAND = new RegExp(`^(?:${COMMAND_PATTERNS.join('|')})$`);
 
-/** True when psql 15 has this meta-command (name without the backslash, e.g. `dt+`). */
+/** True when psql has this meta-command (name without the backslash, e.g. `dt+`). */
 export function isPsqlMetaCommand(name: string): boolean {
   return KNOWN_COMMAND.test(name);
 }

@@ -301,7 +301,7 @@ export async function deriveSafety(snippet: Snippet): Promise<DerivedSafety> {
       reasons: [{ line: snippet.bodyLine, column: 1, why: 'bash is not analysed: the declared class is used', class: snippet.header?.safety ?? 'writes', nonTransactional: false, kind: 'declared' }],
     };
   }
-  await loadSqlParser([snippet.text]);
+  await loadSqlParser();
   return deriveSafetyFromSql(analyzeSql(snippet.text));
 }
 

@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadTargets } from '../../src/config/targets.ts';
+import { provisionTarget } from '../../src/db/local/provision.ts';
 import { didYouMean } from '../../src/lint/api/did-you-mean.ts';
 import { isPsqlMetaCommand } from '../../src/lint/psql-commands.ts';
 import { analyzeSql, loadSqlParser, maskPsqlScript } from '../../src/lint/sql/parse.ts';
 import { scanPsqlScript } from '../../src/snippets/psql-script.ts';
 
-beforeAll(() => loadSqlParser(['DO']));
+beforeAll(() => loadSqlParser());
 
 describe('masking a psql script for the SQL parser', () => {
   it('keeps every offset and gives each variable a stand-in of its kind', () => {
@@ -37,8 +40,9 @@ describe('masking a psql script for the SQL parser', () => {
 });
 
 describe('psql meta-commands', () => {
-  it('accepts every command the installed psql lists, with its modifiers', () => {
-    const help = execFileSync('psql', ['--help=commands'], { encoding: 'utf8' });
+  it.each(loadTargets().all.map((t) => [t.id, t] as const))('accepts every command the psql of %s lists, with its modifiers', async (_, target) => {
+    const { installDir } = await provisionTarget(target, 'postgres');
+    const help = execFileSync(path.join(installDir, 'bin', 'psql'), ['--help=commands'], { encoding: 'utf8' });
     const listed = [...help.matchAll(/^ {2}\\(\S+)/gm)].map((m) => m[1]);
     expect(listed.length).toBeGreaterThan(80);
     for (const entry of listed) {

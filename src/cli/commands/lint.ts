@@ -7,7 +7,7 @@ import { UsageError } from '../../errors/index.ts';
 
 const help = `usage: runbooks lint [--root DIR] [--rules] [paths…]
 
-Checks snippets and runbooks without a database: SQL through the real PostgreSQL 15 parser,
+Checks snippets and runbooks without a database: SQL through the real PostgreSQL 17 parser,
 psql meta-commands, bash -n and shellcheck, headers, names, ::snippet references, pg_tviews
 objects against the API snapshot, derived against declared safety, operations-safety rules.
 

@@ -1,10 +1,10 @@
 import { isPsqlMetaCommand } from '../psql-commands.ts';
 import type { LintRule } from '../rule.ts';
 
-/** psql-meta-command: a backslash command that psql 15 does not have. */
+/** psql-meta-command: a backslash command that no target's psql has. */
 export const psqlMetaCommandRule: LintRule = {
   id: 'psql-meta-command',
-  description: 'a backslash command psql 15 does not have',
+  description: 'a backslash command that no target\'s psql has',
   hint: "use a command listed by 'psql --help=commands' (\\echo prints text, \\if branches)",
   severity: 'error',
   check({ sql }) {

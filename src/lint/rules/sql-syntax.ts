@@ -1,9 +1,9 @@
 import type { LintRule } from '../rule.ts';
 
-/** sql-syntax: the PostgreSQL 15 parser (or PL/pgSQL, for DO blocks) rejects the text. */
+/** sql-syntax: the PostgreSQL 17 parser (or PL/pgSQL, for DO blocks) rejects the text. */
 export const sqlSyntaxRule: LintRule = {
   id: 'sql-syntax',
-  description: 'SQL that the real PostgreSQL 15 parser rejects (PL/pgSQL compile errors in DO blocks included)',
+  description: 'SQL that the real PostgreSQL 17 parser rejects (PL/pgSQL compile errors in DO blocks included)',
   hint: 'fix the SQL at that position; psql would stop there with the same error',
   severity: 'error',
   check({ sql }) {

@@ -1,10 +1,10 @@
-import { loadModule, parseSync } from 'libpg-query';
+import { loadModule, parseSync } from '@libpg-query/parser';
 import { lineStarts, positionAt, scanPsqlScript, type MetaUnit, type Position, type ScannedScript, type SqlUnit } from '../../snippets/psql-script.ts';
 import { asNode, type Fields } from './ast.ts';
-import { analyzePlpgsqlBody, loadPlpgsqlParser } from './plpgsql.ts';
+import { analyzePlpgsqlBody } from './plpgsql.ts';
 
 /**
- * Runs a psql script through the real PostgreSQL 15 parser (libpg_query), one statement at a
+ * Runs a psql script through the real PostgreSQL 17 parser (libpg_query), one statement at a
  * time so a syntax error in one statement does not hide the others.
  *
  * The parser knows nothing of psql, so the text it sees is masked first, keeping every
@@ -44,15 +44,9 @@ export interface SqlAnalysis {
   opaque: { position: Position; why: string }[];
 }
 
-let loaded: Promise<void> | undefined;
-
-/**
- * The parsers are WebAssembly and load asynchronously, once per process. Pass the texts about
- * to be analysed: the PL/pgSQL parser is loaded only when one of them may hold a DO block.
- */
-export async function loadSqlParser(texts: readonly string[] = []): Promise<void> {
-  loaded ??= loadModule();
-  await Promise.all([loaded, texts.some((text) => /\bdo\b/i.test(text)) ? loadPlpgsqlParser() : undefined]);
+/** The parser (SQL and PL/pgSQL) is WebAssembly, loaded asynchronously once per process. */
+export function loadSqlParser(): Promise<void> {
+  return loadModule();
 }
 
 /** True for the stand-in of a psql variable (see the module comment). */
@@ -137,7 +131,7 @@ export function analyzeSql(text: string): SqlAnalysis {
     if (source.trim() === '' || source.trim() === ';') continue;
     const toChar = byteToCharMapper(source);
     const at = (location: number | undefined) => positionAt(starts, unit.start.offset + toChar(Math.max(0, location ?? 0)));
-    let tree: { stmts?: { stmt: unknown }[] };
+    let tree: { stmts?: { stmt?: unknown }[] };
     try {
       tree = parseSync(source);
     } catch (error) {

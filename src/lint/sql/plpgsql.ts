@@ -1,11 +1,10 @@
-import { parseSync } from 'libpg-query';
+import { parsePlPgSQLSync, parseSync } from '@libpg-query/parser';
 import { asNode, nameParts, stringConstant, type Fields } from './ast.ts';
 
 /**
  * Reads the body of a DO block the way PL/pgSQL does, so that the statements it runs are
- * linted like any other. The PostgreSQL 15 build of libpg_query has no PL/pgSQL entry point;
- * @libpg-query/parser (PostgreSQL 17) has one. It is used only to find the embedded SQL and
- * expressions; each of those is then parsed by the PostgreSQL 15 parser like top-level SQL.
+ * linted like any other. libpg_query's PL/pgSQL entry point finds the embedded SQL and
+ * expressions; each of those is then parsed like top-level SQL.
  *
  * EXECUTE of a string built at run time is read as a template: string constants are kept,
  * everything computed (quote_ident(x), a variable) becomes a placeholder word, and format()
@@ -32,22 +31,6 @@ export interface PlpgsqlBody {
   embedded: EmbeddedSql[];
   /** The body does not compile as PL/pgSQL; the message is PL/pgSQL's. */
   error?: string;
-}
-
-type PlpgsqlParse = (sql: string) => unknown;
-let loaded: Promise<void> | undefined;
-let parsePlPgSQLSync: PlpgsqlParse | undefined;
-
-/**
- * Loaded on demand: the module and its WebAssembly cost about 100 ms, which only snippets
- * with DO blocks need.
- */
-export function loadPlpgsqlParser(): Promise<void> {
-  loaded ??= import('@libpg-query/parser').then(async (module) => {
-    await module.loadModule();
-    parsePlPgSQLSync = module.parsePlPgSQLSync;
-  });
-  return loaded;
 }
 
 const ASSIGNMENT_TARGET = /^\s*[A-Za-z_][\w.]*(\[[^\]]*\])?\s*:?=\s*/;
@@ -86,7 +69,6 @@ export function analyzePlpgsqlBody(body: string): PlpgsqlBody {
  * call (no other code can run in between).
  */
 function parsePlpgsqlFunction(sql: string): unknown {
-  if (!parsePlPgSQLSync) throw new Error('the PL/pgSQL parser is not loaded: await loadSqlParser(texts) with this text first');
   const parse = parsePlPgSQLSync;
   const parseJson = JSON.parse;
   JSON.parse = (text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
@@ -111,7 +93,7 @@ function pickDollarTag(body: string): string {
 
 function parseQuietly(sql: string): unknown[] | undefined {
   try {
-    return (parseSync(sql).stmts ?? []).map((s: { stmt: unknown }) => s.stmt);
+    return (parseSync(sql).stmts ?? []).map((s) => s.stmt);
   } catch {
     return undefined;
   }
