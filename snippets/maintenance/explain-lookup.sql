@@ -1,0 +1,38 @@
+-- ---
+-- title: What the planner expects for one lookup, and what it really finds
+-- description: >-
+--   Runs SELECT * FROM the table WHERE column = value under EXPLAIN (ANALYZE, BUFFERS): the
+--   plan with, on each node, the rows the planner expected (rows=) beside the rows it found
+--   (actual rows=), and the pages it read. An expectation far from the actual count (ten
+--   times or more) means the statistics no longer describe the data, typically right after a
+--   full refresh or a bulk load: the planner then picks an index where reading the table
+--   would be cheaper, or the reverse. Run it before and after ANALYZE to see the plan change.
+--   It reads every matching row: pick a value, not a whole table.
+-- safety: read-only
+-- privileges:
+--   - SELECT on the table
+-- params:
+--   schema:
+--     kind: identifier
+--     description: the table's schema (e.g. public)
+--     value: public
+--   table:
+--     kind: identifier
+--     description: the table to look up (e.g. tv_comment)
+--     value: tv_comment
+--   column:
+--     kind: identifier
+--     description: the column compared (e.g. fk_post)
+--     value: fk_post
+--   value:
+--     kind: literal
+--     description: the value looked up (e.g. 7)
+--     value: "7"
+-- expect:
+--   columns: [QUERY PLAN]
+--   rows: { min: 2 }
+--   output: ['actual']
+-- timeout: 60s
+-- ---
+EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, SUMMARY OFF)
+SELECT * FROM :"schema".:"table" WHERE :"column" = :'value';
