@@ -251,7 +251,7 @@ describe.each(targetIds())('refresh on %s', (target) => {
   });
 
   describe('the audit log', () => {
-    it('stays empty by default; with pg_tviews.audit_enabled it records creations and drops, never refreshes', async () => {
+    it('stays empty by default; with pg_tviews.audit_enabled it records creations, drops and write statements\' refreshes, not pg_tviews_refresh', async () => {
       await withSessions('audit', target, 1, async (client) => {
         await client.query(`SELECT tviews.pg_tviews_refresh('post')`);
         await client.query(`CREATE TABLE tv_quiet AS SELECT pk_user AS pk_quiet, id, '{}'::jsonb AS data FROM tb_user`);
@@ -261,11 +261,18 @@ describe.each(targetIds())('refresh on %s', (target) => {
         await client.query(`SELECT tviews.pg_tviews_refresh_all()`);
         await client.query(`CREATE TABLE tv_loud AS SELECT pk_user AS pk_loud, id, '{}'::jsonb AS data FROM tb_user`);
         await client.query(`SELECT tviews.pg_tviews_drop('loud')`);
+        await client.query(`UPDATE tb_user SET name = 'Audited' WHERE pk_user = 3`);
+        await client.query('BEGIN');
+        await client.query(`UPDATE tb_user SET name = 'Rolled back' WHERE pk_user = 4`);
+        await client.query('ROLLBACK');
         const { rows } = await client.query(`SELECT operation, entity FROM tviews.pg_tview_audit_log ORDER BY log_id`);
-        expect(rows).toEqual([
+        expect(rows.slice(0, 2)).toEqual([
           { operation: 'CREATE', entity: 'loud' },
           { operation: 'DROP', entity: 'loud' },
         ]);
+        // The committed write: one REFRESH row per TVIEW it reached; the rolled-back one left none.
+        expect(rows.slice(2).map((r) => r.operation)).toEqual(rows.slice(2).map(() => 'REFRESH'));
+        expect(rows.slice(2).map((r) => r.entity).sort()).toEqual(['comment', 'post', 'user']);
       });
     });
   });
