@@ -7,6 +7,12 @@ import { databaseUrl, loadFixture, withAdmin } from '../db/template.ts';
 import type { ScenarioCluster } from './scenario.ts';
 
 /**
+ * What a scenario needs that this verification server cannot give: the scenario is recorded
+ * as skipped on it, with this reason, not as failed.
+ */
+export class CannotRunHere extends Error {}
+
+/**
  * A cluster of a scenario's own, for procedures that act on the server rather than on a
  * database: an extension upgrade installs a new library and restarts. It runs the verification
  * target's PostgreSQL with the pg_tviews release asked for (built and cached like the target's
@@ -14,7 +20,7 @@ import type { ScenarioCluster } from './scenario.ts';
  * provider can make one: the others have no server of ours to restart.
  */
 export async function startScenarioCluster(server: ServerInfo, pgTviewsVersion: string): Promise<ScenarioCluster & { remove(): Promise<void> }> {
-  if (server.provider !== 'local') throw new Error(`a scenario cluster needs the local provider, not ${server.provider}`);
+  if (server.provider !== 'local') throw new CannotRunHere(`needs a server of its own, which only the local provider makes (this run uses ${server.provider})`);
   const target = findTarget(server.target);
   const install = (version: string) => provisionTarget(target, 'install', process.env, version === target.pgTviewsVersion ? undefined : version);
   let dir: string | undefined;

@@ -9,7 +9,7 @@ import { scriptOptions } from '../snippets/params.ts';
 import type { Snippet } from '../snippets/snippet.ts';
 import { runBashScript } from './bash-runner.ts';
 import { runPsqlScript } from './psql-runner.ts';
-import { startScenarioCluster } from './scenario-cluster.ts';
+import { CannotRunHere, startScenarioCluster } from './scenario-cluster.ts';
 import { rowsAsObjects, type ScenarioContext, type ScenarioDefinition, type Session, type SnippetResult } from './scenario.ts';
 
 export const SCENARIO_SUFFIX = '.scenario.ts';
@@ -171,6 +171,9 @@ export async function runScenario(
     await Promise.all(clusters.map((c) => c.remove().catch(() => undefined)));
     await server.sweep(database).catch(() => undefined);
     await server.dropScratch(database).catch(() => undefined);
+  }
+  if (failure instanceof CannotRunHere) {
+    return { run: { status: 'skipped', reason: failure.message, durationMs: performance.now() - started, steps }, snippets: [...usedSnippets].sort() };
   }
   return {
     run: {

@@ -58,8 +58,8 @@ export interface ScenarioContext {
   snippet(name: string, params?: Record<string, string>, options?: { allowError?: boolean; databaseUrl?: string }): Promise<SnippetResult>;
   /**
    * A cluster of the scenario's own with another pg_tviews release (e.g. the target's
-   * `upgradeFrom`), for procedures that restart the server; removed with the scenario. Needs
-   * the local provider.
+   * `upgradeFrom`), for procedures that restart the server; removed with the scenario. Only the
+   * local provider makes one: with another, the scenario is recorded as skipped, saying why.
    */
   cluster(options: { pgTviewsVersion: string }): Promise<ScenarioCluster>;
   /** A named step in the report; a thrown assertion fails the step and the scenario. */
