@@ -28,6 +28,8 @@ export interface Finding {
   hint?: string;
   severity?: Severity;
   targets?: string[];
+  /** Overrides the rule id, for a rule that reports a tool's own rules (`squawk/<rule>`). */
+  rule?: string;
 }
 
 /** `file:line:col  rule  message` and, indented below it, the fix hint. */

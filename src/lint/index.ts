@@ -38,7 +38,7 @@ export async function lintSnippets(snippets: Snippet[], context: LintContext, ru
       file,
       line: finding.line,
       column: finding.column,
-      rule: rule.id,
+      rule: finding.rule ?? rule.id,
       severity: finding.severity ?? rule.severity,
       message: finding.message,
       hint: finding.hint ?? rule.hint,

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SAFETY_CLASSES, type SafetyClass } from './header.ts';
 import { findSnippetFiles, snippetName, type SnippetLanguage } from './snippet.ts';
@@ -7,7 +7,15 @@ import { snippetNameProblem } from '../lint/snippet-names.ts';
 /**
  * `runbooks new snippet`: a new snippet file with a header that passes the schema and a body
  * that passes lint, so the author starts from green and only replaces the example.
+ *
+ * `runbooks new runbook`: a new runbook page with the frontmatter and every required section
+ * in order. It passes the page rules as it is, so `npm run dev` shows it at once, but each
+ * text to write carries PLACEHOLDER, which the strict build (src/site/check/placeholders.ts)
+ * refuses, line by line, until every one is replaced.
  */
+
+/** What marks a text the author still has to write; the strict build refuses a page with one. */
+export const PLACEHOLDER = 'FILL IN';
 
 export interface ScaffoldOptions {
   name: string;
@@ -75,5 +83,88 @@ export async function createSnippetFile(options: ScaffoldOptions): Promise<strin
   await mkdir(path.dirname(file), { recursive: true });
   // 'wx' fails if the file appeared meanwhile: never overwrite.
   await writeFile(file, snippetTemplate(options), { flag: 'wx', mode: options.language === 'bash' ? 0o755 : 0o644 });
+  return file;
+}
+
+const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const CATEGORY = /^\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export interface RunbookScaffoldOptions {
+  /** `<category>/<name>`: `03-maintenance/reindex-bloated-tview`. */
+  name: string;
+  title?: string;
+  contentRoot: string;
+}
+
+/** Why a runbook name is not `<NN-category>/<name>`, or undefined. */
+export function runbookNameProblem(name: string): string | undefined {
+  const parts = name.split('/');
+  if (parts.length !== 2) return `'${name}' is not <category>/<name>: a runbook lives directly in a category folder (e.g. 03-maintenance/reindex-bloated-tview)`;
+  if (!CATEGORY.test(parts[0])) return `'${parts[0]}' is not a category folder: two digits, a hyphen, lower-case words joined by hyphens (e.g. 03-maintenance)`;
+  if (!KEBAB.test(parts[1])) return `'${parts[1]}' in '${name}' is not lower-case words joined by hyphens`;
+  return undefined;
+}
+
+export function runbookTemplate(options: { title?: string }): string {
+  const title = options.title ? JSON.stringify(options.title) : `"${PLACEHOLDER}: what the reader is dealing with, in their words"`;
+  return `---
+title: ${title}
+description: "${PLACEHOLDER}: one sentence, what following this runbook achieves."
+runbook:
+  severity: medium # ${PLACEHOLDER}: routine, low, medium, high or critical
+  whenToUse: "${PLACEHOLDER}: one sentence, the situation this runbook is for."
+  frequency: "${PLACEHOLDER}: how often it is run, e.g. During an incident"
+  timeRequired: 10 min # ${PLACEHOLDER}: a number or a range and a unit: 30 s, 5 min, 10-30 min, 1 h
+  prerequisites:
+    - "${PLACEHOLDER}: access, roles and tools needed before starting"
+  # The scenarios that prove it (scenarios/<category>/<name>.scenario.ts), once they pass.
+  scenarios: []
+  symptoms:
+    - text: "${PLACEHOLDER}: what the engineer sees"
+---
+
+## Purpose
+
+${PLACEHOLDER}: what the runbook achieves and why it matters, in two or three sentences.
+
+## When to use
+
+${PLACEHOLDER}: the signals that send someone here, and when **not** to use it.
+
+## Prerequisites
+
+${PLACEHOLDER}: access, roles, tools, and anything to check before touching production.
+
+## Procedure
+
+${PLACEHOLDER}: numbered steps, each with its snippet on a line of its own
+(\`::snippet{name="area/name"}\`; \`runbooks new snippet area/name\` creates one) and what its
+output means. Use \`###\` headings for the steps a symptom points to.
+
+## Verify
+
+${PLACEHOLDER}: how to prove it worked, usually a read-only snippet and the result to expect.
+
+## Rollback / Restore
+
+${PLACEHOLDER}: how to undo each step that changes something, or say that every step only reads.
+
+## Escalation / Next steps
+
+${PLACEHOLDER}: who to call, and which runbook comes next if this one did not help.
+`;
+}
+
+/** Writes the new runbook page and returns its path; refuses bad names and existing pages. */
+export async function createRunbookFile(options: RunbookScaffoldOptions): Promise<string> {
+  const problem = runbookNameProblem(options.name);
+  if (problem) throw new ScaffoldError(problem);
+  const [category, page] = options.name.split('/');
+  const folder = path.join(options.contentRoot, category);
+  const existing = (await readdir(folder).catch(() => [] as string[])).filter((file) => file.replace(/\.mdx?$/, '') === page);
+  if (existing.length > 0) throw new ScaffoldError(`runbook ${options.name} already exists: ${existing.map((f) => path.join(folder, f)).join(', ')} (nothing was written)`);
+  await mkdir(folder, { recursive: true });
+  const file = path.join(folder, `${page}.mdx`);
+  await writeFile(file, runbookTemplate({ title: options.title }), { flag: 'wx' });
   return file;
 }

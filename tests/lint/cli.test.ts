@@ -19,7 +19,7 @@ describe('runbooks lint', SPAWNING, () => {
   it('exits 0 on clean snippets and prints a summary', () => {
     const { code, stdout, stderr } = runbooks('lint', path.join(corpusRoot, 'snippets', 'good'));
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/^lint: 9 snippets, 0 runbooks: 0 errors, 0 warnings \(\d+\.\d\d s\)\n$/);
+    expect(stderr).toMatch(/^lint: 10 snippets, 0 runbooks: 0 errors, 0 warnings \(\d+\.\d\d s\)\n$/);
     expect(code).toBe(0);
   });
   it('exits 1 and prints file:line:col  rule  message with the fix below', () => {
@@ -42,7 +42,8 @@ describe('runbooks lint', SPAWNING, () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^api-function +a pg_tviews function that does not exist/m);
     expect(stdout).toMatch(/^target-claim +the header's targets \(only\/except\) name a target that targets\.env does not have, or leave no target$/m);
-    expect(stdout.trim().split('\n')).toHaveLength(24);
+    expect(stdout.trim().split('\n')).toHaveLength(26);
+    expect(stdout).toMatch(/^squawk +squawk.s lock and migration hazards/m);
   });
 });
 
@@ -55,6 +56,7 @@ describe('runbooks new', SPAWNING, () => {
   });
   it('exits 2 when the kind or the name is missing', () => {
     expect(runbooks('new').code).toBe(2);
-    expect(runbooks('new', 'runbook', 'a/b').stderr).toContain("only 'snippet' is supported");
+    expect(runbooks('new', 'page', 'a/b').stderr).toContain("cannot create 'page': 'snippet' or 'runbook'");
+    expect(runbooks('new', 'runbook', 'a/b').stderr).toContain("'a' is not a category folder");
   });
 });

@@ -284,14 +284,19 @@ describe('safety-understated', () => {
 
 describe('truncate-or-drop', () => {
   it('passes in a destructive snippet', async () => {
-    expect(await lintSql('TRUNCATE tv_post;\nDROP TABLE tv_old;', truncateOrDropRule, { safety: 'destructive' })).toEqual([]);
+    expect(await lintSql('TRUNCATE tv_post;\nDROP ROLE r;\nDO $$ BEGIN DROP TABLE tv_old; END $$;', truncateOrDropRule, { safety: 'destructive' })).toEqual([]);
   });
-  it('reports TRUNCATE and DROP elsewhere', async () => {
-    const found = await lintSql('TRUNCATE tv_post;\nALTER TABLE tb_post DROP COLUMN x;', truncateOrDropRule, { safety: 'writes' });
-    expect(found.map((d) => d.message)).toEqual([
-      "TRUNCATE removes every row, in a snippet declared 'writes'",
-      "ALTER TABLE … DROP removes a column or constraint, in a snippet declared 'writes'",
+  it('reports TRUNCATE, drops squawk has no rule for, and drops in DO blocks elsewhere', async () => {
+    const body = 'TRUNCATE tv_post;\nDROP ROLE old_reader;\nDO $$ BEGIN ALTER TABLE tb_post DROP COLUMN x; END $$;';
+    const found = await lintSql(body, truncateOrDropRule, { safety: 'writes' });
+    expect(found.map((d) => [d.line, d.message])).toEqual([
+      [lineOf(body, 'TRUNCATE'), "TRUNCATE removes every row, in a snippet declared 'writes'"],
+      [lineOf(body, 'DROP ROLE'), "DROP removes objects and their data, in a snippet declared 'writes'"],
+      [lineOf(body, 'DO $$'), "ALTER TABLE … DROP removes a column or constraint (in a DO block), in a snippet declared 'writes'"],
     ]);
+  });
+  it('leaves the drops squawk reports to squawk', async () => {
+    expect(await lintSql('DROP TABLE tv_old;\nALTER TABLE tb_post DROP COLUMN x;\nDROP INDEX CONCURRENTLY i;', truncateOrDropRule, { safety: 'writes' })).toEqual([]);
   });
 });
 
@@ -331,11 +336,16 @@ describe('terminate-backend', () => {
 
 describe('create-index-concurrently', () => {
   it('passes CONCURRENTLY, and indexes on tables the snippet creates', async () => {
-    expect(await lintSql('CREATE INDEX CONCURRENTLY i ON tb_post (fk_user);\nCREATE TABLE t (x int);\nCREATE INDEX ON t (x);', createIndexConcurrentlyRule, { safety: 'writes' })).toEqual([]);
+    expect(await lintSql('CREATE INDEX CONCURRENTLY i ON tb_post (fk_user);\nCREATE TABLE t (x int);\nCREATE INDEX ON t (x);\nDO $$ BEGIN CREATE TEMP TABLE u (x int); CREATE INDEX ON u (x); END $$;', createIndexConcurrentlyRule, { safety: 'writes' })).toEqual([]);
   });
-  it('reports a plain CREATE INDEX on a live table', async () => {
-    const [d] = await lintSql('CREATE INDEX i ON tb_post (fk_user);', createIndexConcurrentlyRule, { safety: 'writes' });
-    expect(d.message).toBe('CREATE INDEX without CONCURRENTLY blocks writes to tb_post until the index is built');
+  it('reports a plain CREATE INDEX on a live table in a DO block, which squawk cannot see', async () => {
+    const body = 'DO $$\nBEGIN\n  CREATE INDEX i ON tb_post (fk_user);\nEND $$;';
+    const [d] = await lintSql(body, createIndexConcurrentlyRule, { safety: 'writes' });
+    expect(d.line).toBe(lineOf(body, 'CREATE INDEX'));
+    expect(d.message).toBe("CREATE INDEX without CONCURRENTLY blocks writes to tb_post until the index is built; no lock_timeout is set before it, and the header's description does not say what it locks");
+  });
+  it('leaves the statements squawk reads to squawk/require-concurrent-index-creation', async () => {
+    expect(await lintSql('CREATE INDEX i ON tb_post (fk_user);', createIndexConcurrentlyRule, { safety: 'writes' })).toEqual([]);
   });
 });
 

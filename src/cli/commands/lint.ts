@@ -5,17 +5,21 @@ import { projectSnapshots } from '../../api/live.ts';
 import { type Command, EXIT_FAILURE, EXIT_OK, parseOptions } from '../command.ts';
 import { UsageError } from '../../errors/index.ts';
 
-const help = `usage: runbooks lint [--root DIR] [--rules] [paths…]
+const help = `usage: runbooks lint [--root DIR] [--format text|github] [--rules] [paths…]
 
 Checks snippets and runbooks without a database: SQL through the real PostgreSQL 17 parser,
 psql meta-commands, bash -n and shellcheck, headers, names, ::snippet references, pg_tviews
-objects against the API snapshot, derived against declared safety, operations-safety rules.
+objects against the API snapshot, derived against declared safety, operations-safety rules,
+and squawk's lock and migration hazards.
 
 paths     files or folders (snippets .sql/.sh, runbooks .md/.mdx); default: snippets/ content/
 --root    the project to lint (its snippets/ and content/); default: this repository
+--format  text (default): one 'file:line:col  rule  message' line per problem, with the fix
+          on the next line; github: one GitHub Actions workflow command per problem
+          ('::error file=…,line=…,col=…,title=<rule>::message'), which a workflow turns into an
+          annotation on that line of the pull request
 --rules   list the rules with what each catches, and exit
 
-Output: one 'file:line:col  rule  message' line per problem, with the fix on the next line.
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage or environment error.`;
 
 export const lintCommand: Command = {
@@ -23,9 +27,12 @@ export const lintCommand: Command = {
   summary: 'check snippets and runbooks without a database (level 1)',
   help,
   async run(args) {
-    const { values, positionals } = parseOptions(args, { rules: { type: 'boolean' }, root: { type: 'string' } }, true);
+    const { values, positionals } = parseOptions(args, { rules: { type: 'boolean' }, root: { type: 'string' }, format: { type: 'string', default: 'text' } }, true);
+    if (values.format !== 'text' && values.format !== 'github') throw new UsageError(`--format takes text or github, not '${values.format}'`);
     // Loaded here, not at the top: every other command would otherwise pay for the parsers.
     const { formatDiagnostic, lintPaths, lintRules } = await import('../../lint/index.ts');
+    const { formatDiagnosticGithub } = await import('../../lint/format-github.ts');
+    const format = values.format === 'github' ? formatDiagnosticGithub : formatDiagnostic;
     if (values.rules) {
       const width = Math.max(...lintRules.map((r) => r.id.length));
       for (const rule of lintRules) console.log(`${rule.id.padEnd(width)}  ${rule.description}`);
@@ -48,7 +55,7 @@ export const lintCommand: Command = {
     const paths = positionals.length > 0 ? positionals : defaults.filter((_, i) => defaultsPresent[i]);
     const started = performance.now();
     const { diagnostics, snippets, runbooks } = await lintPaths(paths, layout);
-    for (const diagnostic of diagnostics) console.log(formatDiagnostic(diagnostic));
+    for (const diagnostic of diagnostics) console.log(format(diagnostic));
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     const warnings = diagnostics.length - errors;
     const seconds = ((performance.now() - started) / 1000).toFixed(2);

@@ -4,6 +4,8 @@ import { findTarget } from '../../config/targets.ts';
 import { PROVIDER_NAMES, type ProviderName } from '../../db/provider.ts';
 import { UsageError } from '../../errors/index.ts';
 import type { Report } from '../../report/schema.ts';
+import { reportAnnotations } from '../../report/summary.ts';
+import { loadSnippets } from '../../snippets/snippet.ts';
 import { InterruptedError, verify } from '../../verify/run.ts';
 import type { Shard } from '../../verify/selection.ts';
 import { type Command, EXIT_FAILURE, EXIT_OK, parseOptions } from '../command.ts';
@@ -12,7 +14,8 @@ import { type Command, EXIT_FAILURE, EXIT_OK, parseOptions } from '../command.ts
 const EXIT_INTERRUPTED = 130;
 
 const HELP = `usage: runbooks verify [--target <id>]… [--only <glob>] [--changed [--base <ref>]] [--shard <i>/<n>]
-                       [--report <file>] [--junit <file>] [--fresh] [--provider local|docker|url] [--root <dir>]
+                       [--report <file>] [--junit <file>] [--format text|github] [--fresh]
+                       [--provider local|docker|url] [--root <dir>]
 
 Proves every snippet and runbook against the real PostgreSQL with the real pg_tviews, on every
 target of targets.env (each on its own server):
@@ -37,6 +40,10 @@ a throwaway one.
                      partial run did not cover is kept from the report already there
   --fresh            ignore the report already there
   --junit <file>     also write JUnit XML
+  --format github    also print each failure as a GitHub Actions workflow command
+                     ('::error file=…,line=…,col=…,title=<rule> on <targets>::message') on stdout,
+                     which a workflow turns into an annotation on that line of the pull request
+                     (default: text, the progress and summary lines only, on stderr)
   --provider <name>  local (default), docker or url (PGTV_DATABASE_URL: its server is the one target)
   --root <dir>       verify another folder laid out like this project (snippets/, content/, scenarios/)
 
@@ -84,7 +91,9 @@ export const verifyCommand: Command = {
       junit: { type: 'string' },
       provider: { type: 'string' },
       root: { type: 'string' },
+      format: { type: 'string', default: 'text' },
     });
+    if (values.format !== 'text' && values.format !== 'github') throw new UsageError(`--format takes text or github, not '${values.format}'`);
     if (values.only && values.changed) throw new UsageError('--only and --changed cannot be combined');
     if (values.base && !values.changed) throw new UsageError('--base only makes sense with --changed');
     const provider = values.provider ?? process.env.PGTV_PROVIDER;
@@ -116,6 +125,11 @@ export const verifyCommand: Command = {
     }
     const { snippets, scenarios } = report.summary;
     const failed = snippets.failed + scenarios.failed + report.problems.length;
+    if (values.format === 'github') {
+      const root = values.root ? path.resolve(values.root) : projectRoot;
+      const now = await loadSnippets([path.join(root, 'snippets')], { projectRoot: root, snippetsRoot: path.join(root, 'snippets') }).catch(() => []);
+      for (const line of reportAnnotations(report, new Map(now.map((s) => [s.name, s.sha256])))) console.log(line);
+    }
     console.error(summaryText(report, path.relative(process.cwd(), reportFile ?? path.join(values.root ?? projectRoot, 'reports', 'verify.json'))));
     return failed === 0 ? EXIT_OK : EXIT_FAILURE;
   },

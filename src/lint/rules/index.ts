@@ -5,6 +5,7 @@ import { apiRelationRule } from './api-relation.ts';
 import { apiSchemaQualifiedRule } from './api-schema-qualified.ts';
 import { apiTriggerNameRule } from './api-trigger-name.ts';
 import { bashSyntaxRule } from './bash-syntax.ts';
+import { blockingLockRule } from './blocking-lock.ts';
 import { createIndexConcurrentlyRule } from './create-index-concurrently.ts';
 import { duplicateNameRule } from './duplicate-name.ts';
 import { expectColumnsRule } from './expect-columns.ts';
@@ -16,6 +17,7 @@ import { psqlMetaCommandRule } from './psql-meta-command.ts';
 import { safetyUnderstatedRule } from './safety-understated.ts';
 import { shellcheckRule } from './shellcheck.ts';
 import { snippetNameRule } from './snippet-name.ts';
+import { squawkRule } from './squawk.ts';
 import { sqlSyntaxRule } from './sql-syntax.ts';
 import { targetClaimRule } from './target-claim.ts';
 import { terminateBackendRule } from './terminate-backend.ts';
@@ -43,10 +45,12 @@ export const lintRules: readonly LintRule[] = [
   apiSchemaQualifiedRule,
   apiTriggerNameRule,
   safetyUnderstatedRule,
+  squawkRule,
   truncateOrDropRule,
   missingWhereRule,
   terminateBackendRule,
   createIndexConcurrentlyRule,
+  blockingLockRule,
   hardCodedConnectionRule,
   unquotedParameterRule,
   parameterDeclarationRule,

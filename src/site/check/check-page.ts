@@ -1,27 +1,37 @@
 import { z } from 'zod';
 import { frontmatterPosition, type ParsedPage, type Problem } from '../content/parse-page.ts';
+import { checkChecklist, isChecklistFrontmatter } from '../content/checklist.ts';
+import { checkLinks, type SiteAnchors } from '../content/links.ts';
 import { checkRequiredSections, findSnippetDirectives, headingAnchors } from '../content/page-rules.ts';
 import { runbookFrontmatterSchema } from '../content/runbook-frontmatter.ts';
 import type { ProjectPaths } from '../project.ts';
 import type { ReportState } from '../report/read-report.ts';
 import { resolveScenario, resolveSnippet } from '../report/snippet-status.ts';
+import { placeholderProblems } from './placeholders.ts';
 
 /**
  * Everything the strict build refuses about one content page, each problem with its file and
- * line: frontmatter, required sections, symptom anchors, and every embedded snippet and
- * listed scenario that is not verified by reports/verify.json.
+ * line: placeholders `runbooks new runbook` left, frontmatter, required sections, symptom
+ * anchors, every embedded snippet and listed scenario that is not verified by
+ * reports/verify.json, the rules of a checklist page, and (given the anchors of every page)
+ * links to pages or headings that do not exist.
  */
 
-const basePageSchema = z.object({ title: z.string().min(1), description: z.string().min(1).optional() }).loose();
-const runbookPageSchema = z.object({ title: z.string().min(3), description: z.string().min(10), runbook: runbookFrontmatterSchema }).loose();
+const checklistFlag = z.boolean('true or false').optional();
+const basePageSchema = z.object({ title: z.string().min(1), description: z.string().min(1).optional(), checklist: checklistFlag }).loose();
+const runbookPageSchema = z.object({ title: z.string().min(3), description: z.string().min(10), checklist: checklistFlag, runbook: runbookFrontmatterSchema }).loose();
 
 export interface PageReferences {
   snippets: string[];
   scenarios: string[];
 }
 
-export function checkPage(page: ParsedPage, paths: ProjectPaths, reportState: ReportState): { problems: Problem[]; references: PageReferences } {
-  const problems: Problem[] = [...page.problems];
+/**
+ * `site`: the anchors of every page (content path → heading anchors); when given, links to
+ * other pages and to headings are checked too (checkSite gives it, for the whole site).
+ */
+export function checkPage(page: ParsedPage, paths: ProjectPaths, reportState: ReportState, site?: SiteAnchors): { problems: Problem[]; references: PageReferences } {
+  const problems: Problem[] = [...page.problems, ...placeholderProblems(page)];
   const references: PageReferences = { snippets: [], scenarios: [] };
   const add = (line: number, column: number, message: string) => problems.push({ file: page.relativeFile, line, column, message });
   const isRunbook = page.category !== undefined && !/(^|\/)index$/.test(page.contentPath);
@@ -75,6 +85,13 @@ export function checkPage(page: ParsedPage, paths: ProjectPaths, reportState: Re
         }
       });
     }
+  }
+
+  if (isChecklistFrontmatter(page.data)) {
+    for (const problem of checkChecklist(page.tree)) add(problem.line, problem.column, problem.message);
+  }
+  if (site) {
+    for (const problem of checkLinks(page.tree, page.contentPath, site)) add(problem.line, problem.column, problem.message);
   }
 
   const { directives, problems: directiveProblems } = findSnippetDirectives(page.tree);

@@ -6,4 +6,6 @@
 -- params:
 --   tview: {kind: identifier, description: the TVIEW table, value: tv_post}
 -- ---
+SET lock_timeout = '5s';
 VACUUM (ANALYZE) :"tview";
+RESET lock_timeout;

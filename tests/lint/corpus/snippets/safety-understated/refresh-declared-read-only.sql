@@ -1,10 +1,11 @@
 -- ---
 -- title: Corpus snippet
--- description: Part of the lint corpus of good and broken snippets.
+-- description: Part of the lint corpus; the refresh locks the TVIEWs it rebuilds, lock_timeout bounds the wait.
 -- safety: read-only
 -- privileges: [pg_read_all_stats]
 -- params:
 --   entity: {kind: literal, description: the TVIEW entity, value: post}
 -- ---
+SET lock_timeout = '5s';
 -- expect-next-line: safety-understated
 SELECT tviews.pg_tviews_refresh(:'entity');

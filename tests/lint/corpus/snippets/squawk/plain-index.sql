@@ -4,5 +4,5 @@
 -- safety: writes
 -- privileges: [pg_read_all_stats]
 -- ---
--- expect-next-line: create-index-concurrently
+-- expect-next-line: squawk/require-concurrent-index-creation
 CREATE INDEX tb_post_fk_user_idx ON tb_post (fk_user);

@@ -1,0 +1,11 @@
+-- ---
+-- title: Corpus snippet
+-- description: Part of the lint corpus of good and broken snippets.
+-- safety: writes
+-- privileges: [pg_read_all_stats]
+-- ---
+DO $$
+BEGIN
+  -- expect-next-line: create-index-concurrently
+  CREATE INDEX tb_post_fk_user_idx ON tb_post (fk_user);
+END $$;
