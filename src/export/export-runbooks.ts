@@ -10,6 +10,9 @@ import type { ProjectPaths } from '../site/project.ts';
 import { formatDuration, formatTime, libraryVerification, onTargets, scenarioResult, targetSummary } from '../site/report/describe.ts';
 import { readReport, type ReportState } from '../site/report/read-report.ts';
 import { resolveScenario, type ResolvedSnippet } from '../site/report/snippet-status.ts';
+import { scriptSnippetNames } from '../site/content/scripts.ts';
+import { snippetPlacements, type SnippetPlacement } from '../site/content/usage.ts';
+import { resolveSnippet } from '../site/report/snippet-status.ts';
 import { EXPORT_MARKER, pageFile, scriptFile } from './layout.ts';
 import { pageMarkdown, toMarkdown, type ExportedPage } from './page-markdown.ts';
 
@@ -69,6 +72,11 @@ export function exportRunbooks(paths: ProjectPaths, outDir: string): ExportResul
       scripts.set(target, snippet);
     }
   }
+  // The library's scripts (snippets/scripts/) are part of the plan's layout even before a page embeds one.
+  for (const name of scriptSnippetNames(paths)) {
+    const resolved = resolveSnippet(name, paths, reportState);
+    if (resolved.snippet && ![...scripts.values()].some((snippet) => snippet.name === name)) scripts.set(scriptFile(name, resolved.snippet.language), resolved);
+  }
   if (errors.length > 0) return { files: [], unverified: [], errors, warnings };
 
   const files: string[] = [];
@@ -86,6 +94,21 @@ export function exportRunbooks(paths: ProjectPaths, outDir: string): ExportResul
 
   const unverified = [...scripts.values()].filter((snippet) => snippet.status !== 'verified');
   return { files: files.sort(), unverified, errors, warnings };
+}
+
+/** Links to where a script is embedded, in the exported files: "TVIEW health check, “Procedure”". */
+function embeddedIn(
+  placements: SnippetPlacement[],
+  exported: { page: ParsedPage }[],
+  link: (url: string, value: string) => RootContent,
+  text: (value: string) => RootContent,
+): RootContent[] {
+  const shown = placements.filter((placement) => exported.some(({ page }) => page.contentPath === placement.contentPath));
+  if (shown.length === 0) return [text('no runbook yet')];
+  return shown.flatMap((placement, index) => [
+    ...(index > 0 ? [text('; ')] : []),
+    link(`${pageFile(placement.contentPath)}${placement.anchor ? `#${placement.anchor}` : ''}`, `${placement.title}${placement.heading ? `, “${placement.heading}”` : ''}`),
+  ]);
 }
 
 function prepareFolder(out: string, paths: ProjectPaths): void {
@@ -106,6 +129,14 @@ function readme(exported: { page: ParsedPage; result: ExportedPage }[], scripts:
   const heading = (depth: 1 | 2 | 3, value: string, id?: string) => ({ type: 'heading', depth, children: [text(value)], data: id ? { id } : undefined }) as RootContent;
   const link = (url: string, value: string) => ({ type: 'link', url, children: [text(value)] }) as RootContent;
   const list = (items: RootContent[][]) => ({ type: 'list', ordered: false, spread: false, children: items.map((children) => ({ type: 'listItem', spread: false, children: [paragraph(...children)] })) }) as RootContent;
+  // An item with details under it: `- [Title](file): …` then `  - When to use: …`.
+  const nestedList = (items: { item: RootContent[]; details: RootContent[][] }[]) =>
+    ({
+      type: 'list',
+      ordered: false,
+      spread: false,
+      children: items.map(({ item, details }) => ({ type: 'listItem', spread: false, children: [paragraph(...item), ...(details.length > 0 ? [list(details)] : [])] })),
+    }) as RootContent;
 
   const runbooks = exported
     .map(({ page, result }) => ({ page, result, runbook: result.runbook }))
@@ -173,17 +204,24 @@ function readme(exported: { page: ParsedPage; result: ExportedPage }[], scripts:
   );
 
   children.push(heading(2, 'Runbooks'));
+  children.push(paragraph(text('In the plan\'s layout: one folder per category, then the scripts. Each runbook with when to use it and the symptoms that lead to it.')));
   const categories = [...new Set(runbooks.map(({ page }) => page.category!))].sort();
   for (const category of categories) {
-    children.push(heading(3, categoryLabel(category)));
+    children.push(heading(3, `${categoryLabel(category)} (${category}/)`));
     children.push(
-      list(
+      nestedList(
         runbooks
           .filter(({ page }) => categoryOf(page.contentPath) === category)
-          .map(({ page, runbook }) => [
-            link(pageFile(page.contentPath), String(page.data?.title ?? page.contentPath)),
-            text(`: ${String(page.data?.description ?? '')} (${runbook.severity}, ${runbook.timeRequired})`),
-          ]),
+          .map(({ page, runbook }) => ({
+            item: [
+              link(pageFile(page.contentPath), String(page.data?.title ?? page.contentPath)),
+              text(`: ${String(page.data?.description ?? '')} (${runbook.severity}, ${runbook.timeRequired})`),
+            ],
+            details: [
+              [{ type: 'strong', children: [text('When to use:')] } as RootContent, text(` ${runbook.whenToUse}`)],
+              ...(runbook.symptoms.length > 0 ? [[{ type: 'strong', children: [text('Symptoms:')] } as RootContent, text(` ${runbook.symptoms.map((symptom) => `“${symptom.text}”`).join('; ')}`)]] : []),
+            ],
+          })),
       ),
     );
   }
@@ -193,18 +231,48 @@ function readme(exported: { page: ParsedPage; result: ExportedPage }[], scripts:
     children.push(list(others.map(({ page }) => [link(pageFile(page.contentPath), String(page.data?.title ?? page.contentPath))])));
   }
 
+  const placements = snippetPlacements(paths);
+  const verification = (snippet: ResolvedSnippet) => (snippet.coverage ? `verified on ${onTargets(snippet.coverage.passed)}` : `NOT VERIFIED (${snippet.status})`);
+  const sorted = [...scripts.entries()].sort(([a], [b]) => a.localeCompare(b));
+  const standalone = sorted.filter(([, snippet]) => snippet.name.startsWith('scripts/'));
+  const commands = sorted.filter(([, snippet]) => !snippet.name.startsWith('scripts/'));
+
   children.push(heading(2, 'Scripts'));
   children.push(
-    scripts.size === 0
-      ? paragraph(text('No runbook embeds a snippet yet.'))
-      : list(
-          [...scripts.entries()]
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([target, snippet]) => [
-              link(target, target),
-              text(`: ${snippet.snippet?.header?.title ?? snippet.name}, ${snippet.coverage ? `verified on ${onTargets(snippet.coverage.passed)}` : `NOT VERIFIED (${snippet.status})`}`),
-            ]),
+    paragraph(
+      text('Scripts to run on their own, from this folder: '),
+      { type: 'inlineCode', value: 'psql -X -f scripts/<name>.sql' } as RootContent,
+      text(' or '),
+      { type: 'inlineCode', value: 'bash scripts/<name>.sh' } as RootContent,
+      text('. The runbook that embeds each one says when to run it and how to read its output.'),
+    ),
+  );
+  children.push(
+    standalone.length === 0
+      ? paragraph(text('No scripts yet.'))
+      : nestedList(
+          standalone.map(([target, snippet]) => ({
+            item: [link(target, target), text(`: ${snippet.snippet?.header?.title ?? snippet.name}, ${verification(snippet)}`)],
+            details: [
+              [{ type: 'strong', children: [text('What it does:')] } as RootContent, text(` ${snippet.snippet?.header?.description ?? ''}`)],
+              [{ type: 'strong', children: [text('Embedded in:')] } as RootContent, text(' '), ...embeddedIn(placements.get(snippet.name) ?? [], exported, link, text)],
+            ],
+          })),
         ),
+  );
+
+  children.push(heading(2, 'Command files'));
+  children.push(
+    paragraph(
+      text('Every other command of the runbooks: the snippet file each runbook embeds, unchanged, named '),
+      { type: 'inlineCode', value: 'scripts/<area>-<name>' } as RootContent,
+      text(' after the snippet.'),
+    ),
+  );
+  children.push(
+    commands.length === 0
+      ? paragraph(text('No runbook embeds a snippet yet.'))
+      : list(commands.map(([target, snippet]) => [link(target, target), text(`: ${snippet.snippet?.header?.title ?? snippet.name}, ${verification(snippet)}`)])),
   );
   return toMarkdown({ type: 'root', children } as Root);
 }

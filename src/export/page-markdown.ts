@@ -6,6 +6,8 @@ import remarkGfm from 'remark-gfm';
 import remarkStringify from 'remark-stringify';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
+import { isChecklistFrontmatter } from '../site/content/checklist.ts';
+import { linkedRunbooks, scenarioCount, type LinkedRunbook } from '../site/content/linked-runbooks.ts';
 import { findSnippetDirectives } from '../site/content/page-rules.ts';
 import { frontmatterPosition, type ParsedPage, type Problem } from '../site/content/parse-page.ts';
 import { runbookFrontmatterSchema, type RunbookFrontmatter } from '../site/content/runbook-frontmatter.ts';
@@ -113,13 +115,13 @@ export function pageMarkdown(page: ParsedPage, context: ExportContext): Exported
       }
     }
   }
-  if (runbook) head.push(summaryList(runbook, file, context));
+  if (runbook) head.push(summaryList(runbook, file, context, isChecklistFrontmatter(page.data) ? linkedRunbooks(context.paths, page.contentPath, context.reportState) : []));
 
   const markdown = toMarkdown({ type: 'root', children: [...head, ...tree.children] });
   return { file, markdown, snippets, runbook, problems, errors };
 }
 
-function summaryList(runbook: RunbookFrontmatter, file: string, context: ExportContext): RootContent {
+function summaryList(runbook: RunbookFrontmatter, file: string, context: ExportContext, linked: LinkedRunbook[]): RootContent {
   const item = (label: string, ...value: PhrasingContent[]) => ({
     type: 'listItem' as const,
     spread: false,
@@ -143,9 +145,20 @@ function summaryList(runbook: RunbookFrontmatter, file: string, context: ExportC
       item('How often', text(runbook.frequency)),
       item('Time it takes', text(runbook.timeRequired)),
       item('Prerequisites', text(runbook.prerequisites.join('; '))),
-      item('Proven by', ...(scenarios.length === 0 ? [text('no scenario yet')] : scenarios.flatMap((link, index) => (index === 0 ? [link] : [text('; '), link])))),
+      item('Proven by', ...(linked.length > 0 ? provenByLinked(linked, file) : scenarios.length === 0 ? [text('no scenario yet')] : scenarios.flatMap((link, index) => (index === 0 ? [link] : [text('; '), link])))),
     ],
   };
+}
+
+/** A checklist's "Proven by": the runbooks its items link to, each with its scenarios. */
+function provenByLinked(linked: LinkedRunbook[], file: string): PhrasingContent[] {
+  const parts: PhrasingContent[] = [{ type: 'text', value: 'the steps its items link to, each proven by its runbook\'s scenarios: ' }];
+  linked.forEach((runbook, index) => {
+    if (index > 0) parts.push({ type: 'text', value: '; ' });
+    parts.push({ type: 'link', url: relativeLink(file, pageFile(runbook.contentPath)), children: [{ type: 'text', value: runbook.title }] });
+    parts.push({ type: 'text', value: ` (${scenarioCount(runbook)})` });
+  });
+  return parts;
 }
 
 /**

@@ -5,6 +5,7 @@ import remarkDirective from 'remark-directive';
 import type { Plugin } from 'vite';
 import { checkSite, formatProblems } from './check/check-site.ts';
 import type { ProjectPaths } from './project.ts';
+import { remarkChecklist } from './remark/remark-checklist.ts';
 import { remarkRunbookSnippets } from './remark/remark-runbook-snippets.ts';
 
 /**
@@ -12,7 +13,8 @@ import { remarkRunbookSnippets } from './remark/remark-runbook-snippets.ts';
  * - `astro build` is strict: before anything renders, every page is checked and all problems
  *   are listed with file and line (missing, failed, unverified or stale snippets; sections;
  *   frontmatter), and the build stops if there is one;
- * - registers the `::snippet` remark plugin ahead of Starlight's own;
+ * - registers the `::snippet` remark plugin ahead of Starlight's own, and the checklist plugin
+ *   that makes the task lists of `checklist: true` pages interactive;
  * - exposes the project paths to pages and components as `virtual:runbooks-site`.
  */
 
@@ -46,7 +48,7 @@ export function runbooksSite({ paths }: { paths: ProjectPaths }): AstroIntegrati
           throw new Error('the runbook site needs `markdown.processor: unified()` from @astrojs/markdown-remark: ::snippet is a remark plugin');
         }
         // First in the list: snippets are replaced before Starlight's directive handling runs.
-        processor.options.remarkPlugins.unshift(remarkDirective, [remarkRunbookSnippets, { paths, strict, base }]);
+        processor.options.remarkPlugins.unshift(remarkDirective, [remarkRunbookSnippets, { paths, strict, base }], [remarkChecklist, { contentDir: paths.contentDir, strict }]);
         const settings: SiteSettings = { root: paths.root, strict, base };
         updateConfig({ vite: { plugins: [virtualSettings(settings)] } });
       },

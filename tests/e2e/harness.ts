@@ -1,9 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { serveStatic } from '../../scripts/serve.ts';
+import { passingReport } from '../site/fixtures/make-report.ts';
 
 /** Building fixture sites, serving them and driving Debian's Chromium, for the browser tests. */
 
@@ -29,9 +31,37 @@ export interface AstroRun {
 
 /** `astro build` of a fixture site, with the same Node that runs the tests. */
 export function buildFixture(name: string): AstroRun {
+  return buildSite(path.join(FIXTURES, name));
+}
+
+/**
+ * The site built from the repository's own content/, snippets/ and targets.env, copied into
+ * test-results/site-from-content with a report in which every snippet and scenario passed
+ * (tests/site/fixtures/make-report.ts): the real pages, whatever the current reports/verify.json
+ * says, so that the browser tests see the real checklist and the real index. It proves layout and
+ * behaviour, not verification: `npm run build` is what refuses unverified steps.
+ */
+export async function buildSiteFromContent(): Promise<{ root: string; run: AstroRun }> {
+  const root = path.join(RESULTS, 'site-from-content');
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  for (const part of ['content', 'snippets', 'targets.env']) cpSync(path.join(ROOT, part), path.join(root, part), { recursive: true });
+  writeFileSync(path.join(root, 'astro.config.mjs'), "import { runbooksSiteConfig } from '../../src/site/astro-config.ts';\n\nexport default runbooksSiteConfig({ root: import.meta.dirname });\n");
+  mkdirSync(path.join(root, 'reports'));
+  writeFileSync(path.join(root, 'reports', 'verify.json'), `${JSON.stringify(await passingReport(root), null, 2)}\n`);
+  return { root, run: buildSite(root) };
+}
+
+/** `astro build` of a fixture site, with the same Node that runs the tests. */
+function buildSite(root: string): AstroRun {
   const started = performance.now();
-  const result = spawnSync(process.execPath, [ASTRO, 'build', '--silent'], { cwd: path.join(FIXTURES, name), encoding: 'utf8', env: astroEnvironment() });
+  const result = spawnSync(process.execPath, [ASTRO, 'build', '--silent'], { cwd: root, encoding: 'utf8', env: astroEnvironment() });
   return { status: result.status, output: `${result.stdout}\n${result.stderr}`, ms: performance.now() - started };
+}
+
+/** Pages in a PDF as Chromium writes them (one `/Type /Page` object per page). */
+export function pdfPageCount(pdf: Buffer): number {
+  return (pdf.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g) ?? []).length;
 }
 
 export async function serve(directory: string): Promise<{ origin: string; close: () => Promise<void> }> {

@@ -16,7 +16,8 @@ import { axeSource, buildFixture, FIXTURES, launchChromium, RESULTS, serve } fro
 const SITE = path.join(FIXTURES, 'verified');
 const RUNBOOK = '/01-health-monitoring/tview-health-check/';
 const INCIDENT = '/04-incident-response/stuck-prepared-transaction/';
-const PAGES = ['/', RUNBOOK, INCIDENT, '/about/', '/report/', '/404.html'];
+const CHECKLIST = '/04-incident-response/incident-checklist/';
+const PAGES = ['/', RUNBOOK, INCIDENT, CHECKLIST, '/about/', '/report/', '/404.html'];
 const HOSTILE = 'post"; DROP TABLE tb_user; --';
 
 let browser: Browser;
@@ -66,6 +67,22 @@ describe('finding the runbook', () => {
     await page.waitForURL(`${origin}${RUNBOOK}#compare-the-tview-with-its-view`);
     expect(await page.locator('h1').textContent()).toBe('TVIEW health check');
     await expect.poll(() => page.evaluate(() => document.getElementById('compare-the-tview-with-its-view')!.getBoundingClientRect().top)).toBeLessThan(300);
+    await context.close();
+  });
+
+  it('lists each runbook with when to use it, and each script with where a runbook embeds it', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${origin}/`);
+    const runbook = page.locator('.rb-runbook-list > li', { has: page.getByRole('link', { name: 'TVIEW health check' }) });
+    expect(await runbook.locator('.rb-when').textContent()).toBe('When to use: A TVIEW may be out of date, or as a regular check.');
+    expect(await page.locator('.rb-runbook-list > li').count()).toBe(3);
+    const script = page.locator('.rb-script-list > li');
+    expect(await script.count()).toBe(1);
+    expect(await script.locator('> code').textContent()).toBe('scripts/prepared-count.sql');
+    expect(await script.locator('.rb-script-list__meta').textContent()).toBe('Verified on PostgreSQL 18.6, 17.11 and 16.15 with pg_tviews 0.1.0-beta.34, 2026-11-30');
+    await script.getByRole('link', { name: 'TVIEW health check, “Count prepared transactions”' }).click();
+    await page.waitForURL(`${origin}${RUNBOOK}#count-prepared-transactions`);
+    expect(await page.locator('figure[data-snippet="scripts/prepared-count"]').isVisible()).toBe(true);
     await context.close();
   });
 
@@ -125,9 +142,9 @@ describe('what the site says it was verified on', () => {
     const heads = await snippets.locator('thead th[scope="col"]').allTextContents();
     expect(heads).toEqual([
       'Snippet and its status on this site',
-      'pg18 (primary)PostgreSQL 18.6pg_tviews 0.1.0-beta.34local provider5 passed, 0 failed, 0 skipped2.6 s in all',
-      'pg17PostgreSQL 17.11pg_tviews 0.1.0-beta.34local provider4 passed, 0 failed, 1 skipped2.6 s in all',
-      'pg16PostgreSQL 16.15pg_tviews 0.1.0-beta.34local provider4 passed, 0 failed, 1 skipped2.6 s in all',
+      'pg18 (primary)PostgreSQL 18.6pg_tviews 0.1.0-beta.34local provider6 passed, 0 failed, 0 skipped2.7 s in all',
+      'pg17PostgreSQL 17.11pg_tviews 0.1.0-beta.34local provider5 passed, 0 failed, 1 skipped2.6 s in all',
+      'pg16PostgreSQL 16.15pg_tviews 0.1.0-beta.34local provider5 passed, 0 failed, 1 skipped2.6 s in all',
     ]);
     const row = snippets.locator('tr', { has: page.locator('th[scope="row"]', { hasText: 'health/io-bytes' }) });
     const reason = 'not claimed: pg_stat_io counts bytes (read_bytes, write_bytes) only from PostgreSQL 18 on; before, it counted operations of op_bytes each';

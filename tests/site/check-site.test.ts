@@ -33,7 +33,7 @@ describe('checkSite on the fixture sites', () => {
   it('finds nothing wrong when every snippet is verified', () => {
     const result = checkSite(verified);
     expect(formatProblems(result.problems)).toBe('');
-    expect(result.pages).toBe(3);
+    expect(result.pages).toBe(4);
     expect(result.references.get('04-incident-response/stuck-prepared-transaction')).toEqual({ snippets: ['queue/watch-queue', 'queue/commit-prepared'], scenarios: ['queue/stuck-2pc'] });
   });
 

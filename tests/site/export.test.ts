@@ -32,12 +32,14 @@ describe('runbooks export', () => {
     expect(result.unverified).toEqual([]);
     expect(result.files).toEqual([
       '01-health-monitoring/tview-health-check.md',
+      '04-incident-response/incident-checklist.md',
       '04-incident-response/stuck-prepared-transaction.md',
       'README.md',
       'about.md',
       'scripts/health-io-bytes.sql',
       'scripts/health-probe-markup.sql',
       'scripts/health-tview-status.sql',
+      'scripts/prepared-count.sql',
       'scripts/queue-commit-prepared.sql',
       'scripts/queue-watch-queue.sh',
     ]);
@@ -67,7 +69,7 @@ describe('runbooks export', () => {
     );
     const readme = read(out, 'README.md');
     expect(readme).toContain('Snippets were verified on PostgreSQL 18.6, 17.11 and 16.15 with pg_tviews 0.1.0-beta.34, 2026-11-30 (run finished 2026-11-30 09:30:00 UTC, 4.3 s). A step meant for only some of these versions says which.');
-    expect(readme).toContain('- pg17: PostgreSQL 17.11 with pg_tviews 0.1.0-beta.34, local provider; snippets 4 passed, 0 failed, 1 skipped; scenarios 2 passed, 0 failed, 0 skipped; 2.6 s');
+    expect(readme).toContain('- pg17: PostgreSQL 17.11 with pg_tviews 0.1.0-beta.34, local provider; snippets 5 passed, 0 failed, 1 skipped; scenarios 2 passed, 0 failed, 0 skipped; 2.6 s');
     expect(readme).toContain('[scripts/health-io-bytes.sql](scripts/health-io-bytes.sql): Bytes read and written, by backend type, verified on PostgreSQL 18.6 with pg_tviews 0.1.0-beta.34');
   });
 
@@ -82,6 +84,58 @@ describe('runbooks export', () => {
       if (anchor) expect([...headingAnchors(unified().use(remarkParse).parse(read(out, file)) as Root)], `${file}${anchor}`).toContain(anchor.slice(1));
     }
     expect(readme).toContain('- **A TVIEW shows old data** → [TVIEW health check](01-health-monitoring/tview-health-check.md#compare-the-tview-with-its-view), start at “Compare the TVIEW with its view” (routine)');
+  });
+
+  it("indexes the runbooks in the plan's layout, each with when to use it and its symptoms, then the scripts with where each is embedded", () => {
+    const out = path.join(tempDir(), 'runbooks');
+    exportRunbooks(fixture('verified'), out);
+    const readme = read(out, 'README.md');
+    const headings = [...readme.matchAll(/^#{2,3} (.+)$/gm)].map((match) => match[1]);
+    expect(headings).toEqual(['Verification', 'Targets', 'Scenarios', 'I have an incident', 'Runbooks', 'Health and monitoring (01-health-monitoring/)', 'Incident response (04-incident-response/)', 'Other pages', 'Scripts', 'Command files']);
+    expect(readme).toContain(
+      [
+        '- [A prepared transaction will not go away](04-incident-response/stuck-prepared-transaction.md): Find a prepared transaction that holds locks and finish it, knowing what it changes. (critical, 10-15 min)',
+        '  - **When to use:** A prepared transaction has been open for minutes and blocks writes.',
+        '  - **Symptoms:** “A prepared transaction will not go away”; “Writes to a table hang and pg_locks shows a prepared transaction”',
+      ].join('\n'),
+    );
+    expect(readme).toContain(
+      [
+        '- [scripts/prepared-count.sql](scripts/prepared-count.sql): Count prepared transactions (psql -f), verified on PostgreSQL 18.6, 17.11 and 16.15 with pg_tviews 0.1.0-beta.34',
+        '  - **What it does:** Prints how many prepared transactions exist and the age of the oldest; run it before and after finishing one.',
+        '  - **Embedded in:** [TVIEW health check, “Count prepared transactions”](01-health-monitoring/tview-health-check.md#count-prepared-transactions)',
+      ].join('\n'),
+    );
+    // A script is listed once, under Scripts; the other snippet files under Command files.
+    const scripts = readme.slice(readme.indexOf('## Scripts'), readme.indexOf('## Command files'));
+    const commands = readme.slice(readme.indexOf('## Command files'));
+    expect(scripts).not.toContain('scripts/queue-commit-prepared.sql');
+    expect(commands).not.toContain('scripts/prepared-count.sql');
+    expect(commands).toContain('- [scripts/queue-commit-prepared.sql](scripts/queue-commit-prepared.sql): Commit a stuck prepared transaction, verified on');
+  });
+
+  it('exports a checklist as a plain task list, proven by the runbooks its items link to', () => {
+    const out = path.join(tempDir(), 'runbooks');
+    exportRunbooks(fixture('verified'), out);
+    const checklist = read(out, '04-incident-response/incident-checklist.md');
+    expect(checklist).toContain('- [ ] Compare the TVIEW with its view: [health check](../01-health-monitoring/tview-health-check.md#compare-the-tview-with-its-view)');
+    expect(checklist).toContain('- [ ] Post this checklist in the incident channel ([how](#3-hand-over))');
+    expect(checklist).toContain(
+      "- **Proven by:** the steps its items link to, each proven by its runbook's scenarios: [TVIEW health check](../01-health-monitoring/tview-health-check.md) (1 scenario passed); [A prepared transaction will not go away](stuck-prepared-transaction.md) (1 scenario passed)",
+    );
+    expect(checklist).not.toContain('rb-check');
+  });
+
+  it('exports a script that no page embeds yet, and says so', () => {
+    const root = tempDir();
+    cpSync(fixture('verified').root, root, { recursive: true, filter: (source) => !/\/(dist|\.astro)$/.test(source) });
+    writeFileSync(path.join(root, 'snippets/scripts/lonely.sql'), readFileSync(path.join(root, 'snippets/scripts/prepared-count.sql'), 'utf8').replace('Count prepared', 'Lonely count of prepared'));
+    const out = path.join(root, 'out');
+    const result = exportRunbooks(projectPaths(root), out);
+    expect(result.files).toContain('scripts/lonely.sql');
+    expect(result.unverified.map((snippet) => [snippet.name, snippet.status])).toEqual([['scripts/lonely', 'unverified']]);
+    expect(read(out, 'README.md')).toContain('- [scripts/lonely.sql](scripts/lonely.sql): Lonely count of prepared transactions (psql -f), NOT VERIFIED (unverified)\n  - **What it does:**');
+    expect(read(out, 'README.md')).toContain('  - **Embedded in:** no runbook yet');
   });
 
   it('marks a snippet that is not verified where it appears, and in the README', () => {
@@ -149,7 +203,8 @@ describe('runbooks export', () => {
   });
 });
 
-describe('the export command', () => {
+// Each test starts the CLI (one or two Node processes): seconds on a busy machine.
+describe('the export command', { timeout: 30_000 }, () => {
   const cli = path.join(import.meta.dirname, '../../scripts/runbooks.ts');
   const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'export', ...args], { encoding: 'utf8' });
 
@@ -157,7 +212,7 @@ describe('the export command', () => {
     const out = path.join(tempDir(), 'runbooks');
     const result = run('--root', fixture('verified').root, '--out', out);
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain(`export: wrote 9 files to ${out}`);
+    expect(result.stdout).toContain(`export: wrote 11 files to ${out}`);
   });
 
   it('exits 1 with --strict when a snippet is not verified, 0 without', () => {

@@ -1,7 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { SiteAnchors } from '../content/links.ts';
+import { headingAnchors } from '../content/page-rules.ts';
 import { parsePage, type Problem } from '../content/parse-page.ts';
-import type { ProjectPaths } from '../project.ts';
+import { scriptSnippetNames } from '../content/scripts.ts';
+import { snippetFiles } from '../report/snippet-status.ts';
+import { displayPath, type ProjectPaths } from '../project.ts';
 import { readReport } from '../report/read-report.ts';
 import { checkPage, type PageReferences } from './check-page.ts';
 
@@ -40,11 +44,19 @@ export function checkSite(paths: ProjectPaths): SiteCheck {
     problems.push(...reportState.problems.map((message) => ({ file: path.relative(paths.root, paths.reportFile), line: 1, column: 1, message: `does not match the report schema (docs/report-schema.md): ${message}` })));
   }
   const files = contentFiles(paths.contentDir);
-  for (const file of files) {
-    const page = parsePage(readFileSync(file, 'utf8'), file, paths);
-    const result = checkPage(page, paths, reportState);
+  const pages = files.map((file) => parsePage(readFileSync(file, 'utf8'), file, paths));
+  const site: SiteAnchors = new Map(pages.map((page) => [page.contentPath, page.tree ? headingAnchors(page.tree) : new Set<string>()]));
+  for (const page of pages) {
+    const result = checkPage(page, paths, reportState, site);
     problems.push(...result.problems);
     references.set(page.contentPath, result.references);
+  }
+  // The home page and the export list every script with the runbook that embeds it, verified there.
+  const embedded = new Set([...references.values()].flatMap((page) => page.snippets));
+  for (const name of scriptSnippetNames(paths)) {
+    if (embedded.has(name)) continue;
+    const file = snippetFiles(paths, name)[0];
+    problems.push({ file: file ? displayPath(paths, file) : `snippets/${name}`, line: 1, column: 1, message: `script "${name}" is embedded in no page: embed it (::snippet{name="${name}"}) in the runbook that uses it: the site shows a script only where a page embeds it, and the home page links it there` });
   }
   return { problems, pages: files.length, references };
 }

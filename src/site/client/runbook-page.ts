@@ -1,4 +1,5 @@
 import { commandLine, quoteIdentifier, quoteLiteral } from '../../snippets/params.ts';
+import { copyText } from './copy.ts';
 
 /**
  * The only JavaScript a runbook page adds: parameter fill-in and copy buttons. Values are read
@@ -30,24 +31,6 @@ function fillIn(root: ParentNode): void {
     const language = command.dataset.language === 'bash' ? 'bash' : 'sql';
     command.textContent = commandLine(language, command.dataset.file!, Object.fromEntries(names.map((name) => [name, values.get(name) ?? PLACEHOLDER(name)])));
   }
-}
-
-async function copyText(text: string): Promise<void> {
-  if (navigator.clipboard && window.isSecureContext) {
-    await navigator.clipboard.writeText(text);
-    return;
-  }
-  // Served over plain http from another host there is no Clipboard API: fall back to a selection.
-  const area = document.createElement('textarea');
-  area.value = text;
-  area.setAttribute('readonly', '');
-  area.style.position = 'fixed';
-  area.style.opacity = '0';
-  document.body.append(area);
-  area.select();
-  const copied = document.execCommand('copy');
-  area.remove();
-  if (!copied) throw new Error('copy refused');
 }
 
 function enableCopy(root: ParentNode): void {

@@ -47,6 +47,8 @@ export type Symptom = z.infer<typeof symptomSchema>;
 /** Frontmatter fields the site adds to Starlight's own (title, description, sidebar…). */
 export const pageFrontmatterExtension = z.object({
   runbook: runbookFrontmatterSchema.optional(),
+  /** The page's task lists (`- [ ] …`) are a checklist to tick during an incident (see content/checklist.ts). */
+  checklist: z.boolean().optional(),
 });
 
 /**

@@ -9,6 +9,7 @@ import { checkRequiredSections, findSnippetDirectives } from '../content/page-ru
 import type { ProjectPaths } from '../project.ts';
 import { readReport } from '../report/read-report.ts';
 import { resolveSnippet, type ResolvedSnippet } from '../report/snippet-status.ts';
+import { toMdast } from '../render/hast.ts';
 import { renderPageProblems } from '../render/page-problems.ts';
 import { renderParameterPanel, type PageParameter } from '../render/parameter-panel.ts';
 import { renderSnippetBlock } from '../render/snippet-block.ts';
@@ -99,11 +100,6 @@ function pageParameters(snippets: ResolvedSnippet[]): PageParameter[] {
     }
   }
   return [...byName.values()];
-}
-
-/** An mdast node that remark-rehype turns into exactly this hast element. */
-function toMdast(hast: Element): { type: 'runbookHtml'; data: { hName: string; hProperties: Element['properties']; hChildren: Element['children'] } } {
-  return { type: 'runbookHtml', data: { hName: hast.tagName, hProperties: hast.properties, hChildren: hast.children } };
 }
 
 function contains(tree: RootContent, target: unknown): boolean {

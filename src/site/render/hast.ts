@@ -19,3 +19,12 @@ export function element(tagName: string, properties: Props = {}, children: Child
     children: children.filter((child): child is ElementContent | string => child !== false && child !== null && child !== undefined && child !== '').map((child) => (typeof child === 'string' ? { type: 'text', value: child } : child)),
   };
 }
+
+/**
+ * An mdast node that remark-rehype turns into exactly this hast element: remark plugins put
+ * rendered HTML into the Markdown tree this way, and later text plugins (smart quotes) never
+ * see inside it.
+ */
+export function toMdast(hast: Element): { type: 'runbookHtml'; data: { hName: string; hProperties: Element['properties']; hChildren: Element['children'] } } {
+  return { type: 'runbookHtml', data: { hName: hast.tagName, hProperties: hast.properties, hChildren: hast.children } };
+}
