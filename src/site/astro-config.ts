@@ -9,19 +9,24 @@ import { categoryLabel } from './content/categories.ts';
 import { parsePage } from './content/parse-page.ts';
 import { runbooksSite } from './integration.ts';
 import { projectPaths, type ProjectPaths } from './project.ts';
+import { noSitemap, siteUrl } from './site-url.ts';
 
 /**
  * The Astro configuration of a runbook site rooted at `root` (the repository, or a test
  * fixture with the same layout: content/, snippets/, reports/verify.json). The site's code
- * (pages, components, content config) always comes from this folder, src/site.
+ * (pages, components, content config) always comes from this folder, src/site. Where it is
+ * published comes from SITE_URL (site-url.ts).
  */
 
 const here = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 
-export function runbooksSiteConfig({ root }: { root: string }): AstroUserConfig {
+export function runbooksSiteConfig({ root, env = process.env }: { root: string; env?: Record<string, string | undefined> }): AstroUserConfig {
   const paths = projectPaths(root);
+  const site = siteUrl(env.SITE_URL);
   return {
     root: paths.root,
+    // Canonical links and the sitemap; without it, neither (and the build says how to get them).
+    site,
     srcDir: here('./'),
     outDir: path.join(paths.root, 'dist'),
     // Shared by every site built from this code (favicon), whatever the root.
@@ -31,6 +36,7 @@ export function runbooksSiteConfig({ root }: { root: string }): AstroUserConfig 
     markdown: { processor: unified() },
     integrations: [
       runbooksSite({ paths }),
+      ...(site ? [] : [noSitemap()]),
       starlight({
         title: 'pg_tviews runbooks',
         description: 'Verified operations runbooks for pg_tviews: every command on these pages ran against the real extension.',

@@ -5,6 +5,7 @@ import remarkDirective from 'remark-directive';
 import type { Plugin } from 'vite';
 import { checkSite, formatProblems } from './check/check-site.ts';
 import type { ProjectPaths } from './project.ts';
+import { SITE_URL_HINT } from './site-url.ts';
 import { remarkChecklist } from './remark/remark-checklist.ts';
 import { remarkRunbookSnippets } from './remark/remark-runbook-snippets.ts';
 
@@ -13,9 +14,13 @@ import { remarkRunbookSnippets } from './remark/remark-runbook-snippets.ts';
  * - `astro build` is strict: before anything renders, every page is checked and all problems
  *   are listed with file and line (missing, failed, unverified or stale snippets; sections;
  *   frontmatter), and the build stops if there is one;
+ * - says, when building without SITE_URL, how to get canonical links and a sitemap;
  * - registers the `::snippet` remark plugin ahead of Starlight's own, and the checklist plugin
  *   that makes the task lists of `checklist: true` pages interactive;
- * - exposes the project paths to pages and components as `virtual:runbooks-site`.
+ * - exposes the project paths to pages and components as `virtual:runbooks-site`;
+ * - in `astro dev`, runs the author's live loop (dev/snippet-loop.ts): a saved snippet is
+ *   linted and verified against the `runbooks db up` server, and its badge on the open page
+ *   changes in place.
  */
 
 export const VIRTUAL_MODULE = 'virtual:runbooks-site';
@@ -27,12 +32,14 @@ export interface SiteSettings {
 }
 
 export function runbooksSite({ paths }: { paths: ProjectPaths }): AstroIntegration {
+  let loop: { stop(): void } | undefined;
+  let base = '/';
   return {
     name: 'runbooks-site',
     hooks: {
       'astro:config:setup': ({ command, config, updateConfig, logger }) => {
         const strict = command === 'build';
-        const base = config.base.endsWith('/') ? config.base : `${config.base}/`;
+        base = config.base.endsWith('/') ? config.base : `${config.base}/`;
         if (strict) {
           const check = checkSite(paths);
           if (check.problems.length > 0) {
@@ -43,6 +50,7 @@ export function runbooksSite({ paths }: { paths: ProjectPaths }): AstroIntegrati
           }
           logger.info(`checked ${check.pages} content page${check.pages === 1 ? '' : 's'}: every embedded snippet passed on every target it claims`);
         }
+        if (command === 'build' && !config.site) logger.info(SITE_URL_HINT);
         const processor = config.markdown.processor;
         if (!isUnifiedProcessor(processor)) {
           throw new Error('the runbook site needs `markdown.processor: unified()` from @astrojs/markdown-remark: ::snippet is a remark plugin');
@@ -51,6 +59,15 @@ export function runbooksSite({ paths }: { paths: ProjectPaths }): AstroIntegrati
         processor.options.remarkPlugins.unshift(remarkDirective, [remarkRunbookSnippets, { paths, strict, base }], [remarkChecklist, { contentDir: paths.contentDir, strict }]);
         const settings: SiteSettings = { root: paths.root, strict, base };
         updateConfig({ vite: { plugins: [virtualSettings(settings)] } });
+      },
+      // Imported here, not above: the loop loads lint and verify, which `astro build` never needs.
+      'astro:server:setup': async ({ server, logger }) => {
+        const { startSnippetLoop } = await import('./dev/snippet-loop.ts');
+        loop = startSnippetLoop({ server, logger, paths, base });
+      },
+      'astro:server:done': () => {
+        loop?.stop();
+        loop = undefined;
       },
     },
   };

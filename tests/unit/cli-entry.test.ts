@@ -18,4 +18,13 @@ describe('the runbooks command line', () => {
     expect(calls.length).toBeGreaterThanOrEqual(4);
     for (const [name, used] of calls) expect(used, `npm script ${name}`).toBe(flags);
   });
+
+  it('is also how npm run dev starts astro dev, whose live loop lints each saved snippet in-process', () => {
+    const flags = shebang.replace('#!/usr/bin/env -S node', '').trim();
+    for (const name of ['dev', 'site:dev']) {
+      const match = /^node((?: --?[\w-]+)*) node_modules\/astro\/bin\/astro\.mjs dev$/.exec(scripts[name] ?? '');
+      expect(match, `npm script ${name}: ${scripts[name]}`).not.toBeNull();
+      expect(match![1].trim(), `npm script ${name}`).toBe(flags);
+    }
+  });
 });

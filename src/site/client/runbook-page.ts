@@ -2,7 +2,8 @@ import { commandLine, quoteIdentifier, quoteLiteral } from '../../snippets/param
 import { copyText } from './copy.ts';
 
 /**
- * The only JavaScript a runbook page adds: parameter fill-in and copy buttons. Values are read
+ * The only JavaScript a runbook page adds: parameter fill-in and copy buttons (and, in
+ * `npm run dev` only, the live badges of client/live-snippets.ts). Values are read
  * from the page's inputs and written into the code as text (never as HTML), quoted exactly as
  * psql quotes `:'name'` and `:"name"`. Nothing is stored, put in the URL or sent anywhere.
  */
@@ -33,24 +34,22 @@ function fillIn(root: ParentNode): void {
   }
 }
 
-function enableCopy(root: ParentNode): void {
-  for (const figure of root.querySelectorAll<HTMLElement>('figure.rb-snippet')) {
-    const actions = figure.querySelector<HTMLElement>('[data-actions]');
-    if (!actions) continue;
-    const status = actions.querySelector<HTMLElement>('[role="status"]');
-    actions.hidden = false;
-    actions.addEventListener('click', async (event) => {
-      const button = (event.target as Element).closest<HTMLButtonElement>('button[data-copy]');
-      if (!button) return;
-      const source = button.dataset.copy === 'command' ? figure.querySelector('code[data-command]') : figure.querySelector('pre[data-code] code');
-      try {
-        await copyText(source?.textContent ?? '');
-        if (status) status.textContent = button.dataset.copy === 'command' ? 'Command copied.' : 'Code copied.';
-      } catch {
-        if (status) status.textContent = 'Copying failed: select the text and copy it by hand.';
-      }
-    });
-  }
+function enableCopy(figure: HTMLElement): void {
+  const actions = figure.querySelector<HTMLElement>('[data-actions]');
+  if (!actions) return;
+  const status = actions.querySelector<HTMLElement>('[role="status"]');
+  actions.hidden = false;
+  actions.addEventListener('click', async (event) => {
+    const button = (event.target as Element).closest<HTMLButtonElement>('button[data-copy]');
+    if (!button) return;
+    const source = button.dataset.copy === 'command' ? figure.querySelector('code[data-command]') : figure.querySelector('pre[data-code] code');
+    try {
+      await copyText(source?.textContent ?? '');
+      if (status) status.textContent = button.dataset.copy === 'command' ? 'Command copied.' : 'Code copied.';
+    } catch {
+      if (status) status.textContent = 'Copying failed: select the text and copy it by hand.';
+    }
+  });
 }
 
 function start(): void {
@@ -63,7 +62,18 @@ function start(): void {
   }
   // Browsers restore typed values on back/forward navigation: show them in the code too.
   fillIn(document);
-  enableCopy(document);
+  for (const figure of document.querySelectorAll<HTMLElement>('figure.rb-snippet')) enableCopy(figure);
+  // `npm run dev`: a saved snippet's block is swapped in place (client/live-snippets.ts).
+  // import.meta.hot is undefined in a build, which then leaves this out.
+  if (import.meta.hot) {
+    const hot = import.meta.hot;
+    void import('./live-snippets.ts').then(({ followLiveSnippets }) =>
+      followLiveSnippets(hot, (figure) => {
+        enableCopy(figure);
+        fillIn(document);
+      }),
+    );
+  }
 }
 
 start();

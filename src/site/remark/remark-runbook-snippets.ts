@@ -6,6 +6,7 @@ import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { categoryOf } from '../content/categories.ts';
 import { checkRequiredSections, findSnippetDirectives } from '../content/page-rules.ts';
+import { withLiveLint, withLiveNote } from '../dev/live-state.ts';
 import type { ProjectPaths } from '../project.ts';
 import { readReport } from '../report/read-report.ts';
 import { resolveSnippet, type ResolvedSnippet } from '../report/snippet-status.ts';
@@ -21,7 +22,8 @@ import { renderSnippetBlock } from '../render/snippet-block.ts';
  *
  * strict (astro build): any snippet that is not verified, and any section problem, fails the
  * file with its line. Lenient (astro dev): the block shows a red badge and the problem is a
- * warning, so an author sees the page while fixing it.
+ * warning, so an author sees the page while fixing it; a snippet saved while `npm run dev` runs
+ * also shows what its live loop found (dev/live-state.ts).
  *
  * The replacement carries its HTML as `data.hName/hProperties/hChildren`, which remark-rehype
  * turns into elements as they are; later text plugins (smart quotes) never see the code.
@@ -59,7 +61,8 @@ export function remarkRunbookSnippets(options: RemarkRunbookSnippetsOptions) {
     const reportState = readReport(paths.reportFile);
     const resolved = new Map<LeafDirective, ResolvedSnippet>();
     for (const directive of directives) {
-      const result = resolveSnippet(directive.name, paths, reportState);
+      // astro dev: lint findings of a snippet saved a moment ago, ahead of its verification.
+      const result = strict ? resolveSnippet(directive.name, paths, reportState) : withLiveLint(resolveSnippet(directive.name, paths, reportState));
       resolved.set(directive.node, result);
       // The snippet's own red badge says it where the snippet is.
       if (result.status !== 'verified') report(`snippet "${directive.name}" is ${result.status}: ${result.reason}`, directive, false);
@@ -77,7 +80,10 @@ export function remarkRunbookSnippets(options: RemarkRunbookSnippetsOptions) {
     const panelIndex = Math.max(tree.children.findIndex((child) => child === firstSnippet || contains(child, firstSnippet)), 0);
 
     const blocks = new Map<LeafDirective, Element>();
-    for (const [node, result] of resolved) blocks.set(node, await renderSnippetBlock(result, { base }));
+    for (const [node, result] of resolved) {
+      const block = await renderSnippetBlock(result, { base });
+      blocks.set(node, strict ? block : withLiveNote(block, result));
+    }
     visit(tree, 'leafDirective', (node, index, parent) => {
       const block = blocks.get(node);
       if (!block || !parent || index === undefined) return;
