@@ -11,7 +11,8 @@ const run = promisify(execFile);
 
 /**
  * Which snippets and scenarios a verify run covers: all, those matching --only, or (with
- * --changed) those that differ from the base branch plus what embeds or depends on them.
+ * --changed) those that differ from the base branch, the snippets a changed runbook embeds and
+ * the scenarios that run a selected snippet.
  */
 
 export interface Selection {
@@ -85,13 +86,13 @@ export async function selectChanged(options: {
   const changedRunbooks = new Set(files.filter((f) => /\.mdx?$/.test(f)));
   for (const reference of options.references) if (reference.name && changedRunbooks.has(reference.file)) snippets.add(reference.name);
 
+  // A scenario runs its snippets' current text, so a scenario is selected for the snippets it
+  // runs; those snippets' own runs are untouched by it (still keyed by their unchanged sha256),
+  // so selecting them too would only spread the selection to every scenario sharing a helper.
   const scenarios = new Set<string>();
   for (const scenario of options.scenarios) {
     const uses = await snippetsUsedBy(scenario.file);
-    if (changed.has(scenario.relativeFile) || uses.some((name) => snippets.has(name))) {
-      scenarios.add(scenario.name);
-      for (const name of uses) snippets.add(name);
-    }
+    if (changed.has(scenario.relativeFile) || uses.some((name) => snippets.has(name))) scenarios.add(scenario.name);
   }
   return { snippets, scenarios, partial: true, reason: `${files.length} changed file(s) since ${options.base}` };
 }
