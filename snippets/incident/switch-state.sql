@@ -9,7 +9,8 @@
 --   session_replication_role = replica (writes skip every trigger, pg_tviews' and foreign
 --   keys' included) and default_transaction_read_only = on, set for this database, for a role,
 --   for the server (ALTER SYSTEM or the configuration file) or in this session, and whether
---   this server is a standby. Reads catalogs only: milliseconds at any size.
+--   this server is a standby (where the TVIEWs read through are not listed: pg_tviews cannot
+--   trace them there). Reads catalogs only: milliseconds at any size.
 -- safety: read-only
 -- privileges:
 --   - any role (pg_trigger, pg_db_role_setting and tviews.registry are readable by all)
@@ -49,6 +50,10 @@ SELECT set_config('pgtv_emergency.file_settings',
 SELECT set_config('pgtv_emergency.file_settings', '[]', false) AS file_settings \gset
 \endif
 
+-- pg_tviews_show_cascade_path() cannot run on a standby (it needs a transaction id): there the
+-- TVIEWs read through are left out, and the second list says this server is a standby.
+SELECT pg_is_in_recovery() AS pgtv_on_standby \gset
+
 \echo '== Maintenance of each TVIEW (maintained: every trigger enabled, and every TVIEW it reads through maintained)'
 WITH trig AS (
     SELECT convert_from(substring(tg.tgargs FROM 1 FOR length(tg.tgargs) - 1), getdatabaseencoding()) AS entity,
@@ -79,6 +84,7 @@ upstream AS (
       FROM tviews.registry r
      CROSS JOIN LATERAL tviews.pg_tviews_show_cascade_path(r.entity) p
      WHERE p.depth > 0
+       AND NOT :'pgtv_on_standby'::boolean
 )
 SELECT o.entity,
        CASE WHEN o.disabled_triggers = 0 AND o.enabled_triggers > 0

@@ -37,6 +37,18 @@ export interface ScenarioCluster {
   sql<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>;
   /** Stops it cleanly and starts it again on the same data with another pg_tviews release installed. */
   restartWith(pgTviewsVersion: string): Promise<void>;
+  /** A hot standby streaming from it (pg_basebackup), for what pg_tviews does on a replica; removed with it. */
+  standby(): Promise<ScenarioStandby>;
+}
+
+/** A hot standby of a scenario's cluster (see ScenarioCluster.standby). */
+export interface ScenarioStandby {
+  /** Its copy of the fixture database, read-only. */
+  databaseUrl: string;
+  /** One statement on a new connection to it; returns the rows. */
+  sql<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>;
+  /** Resolves once it has replayed everything the primary had written when called (30 s at most). */
+  caughtUp(): Promise<void>;
 }
 
 export interface ScenarioContext {

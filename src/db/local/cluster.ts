@@ -227,10 +227,15 @@ async function launchPostmaster(options: {
   const logStart = (await stat(logFile).catch(() => undefined))?.size ?? 0;
   const newLog = async () => (await readFile(logFile, 'utf8').catch(() => '')).slice(logStart);
   const logFd = openSync(logFile, 'a');
+  // The package's server modules that load libpq (libpqwalreceiver for a standby, dblink,
+  // postgres_fdw) look for it where the package was built (RUNPATH /opt/postgresql/lib), and
+  // would load the machine's own, older libpq instead: point them at the package's.
+  const libDir = path.join(options.binDir, '..', 'lib');
+  const env = { ...options.env, LD_LIBRARY_PATH: [libDir, options.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
   // Its own session, so a Ctrl-C meant for us is not also a fast shutdown behind our back.
   const child = spawn(path.join(options.binDir, 'postgres'), ['-D', options.dataDir, ...clusterSettings(options.socketDir, options.port)], {
     ...options.asPostgres,
-    env: options.env,
+    env,
     detached: true,
     stdio: ['ignore', logFd, logFd],
   });
@@ -241,7 +246,8 @@ async function launchPostmaster(options: {
   const deadline = Date.now() + 30_000;
   const socket = path.join(options.socketDir, `.s.PGSQL.${options.port}`);
   while (Date.now() < deadline && !exited) {
-    if (existsSync(socket) && (await newLog()).includes('ready to accept connections')) return { ok: true, log: '' };
+    // A hot standby says "ready to accept read-only connections".
+    if (existsSync(socket) && /ready to accept (read-only )?connections/.test(await newLog())) return { ok: true, log: '' };
     await new Promise((r) => setTimeout(r, 25));
   }
   const log = await newLog();
@@ -258,7 +264,6 @@ function postmasterPid(dataDir: string): number | undefined {
   }
 }
 
-/** Immediate shutdown (the cluster is thrown away, so no checkpoint is owed), then SIGKILL. */
 /**
  * Stops the cluster cleanly (a fast shutdown, as for a maintenance restart) and starts it again
  * on the same data with another server build of the same PostgreSQL: an extension upgrade
@@ -279,6 +284,43 @@ export async function restartCluster(cluster: Cluster, server: ProvisionedPostgr
   log(`PostgreSQL restarted on port ${cluster.port} with ${server.installDir}`);
 }
 
+/**
+ * A hot standby of `primary`, streaming from it: a base backup taken with pg_basebackup -R (which
+ * writes standby.signal and primary_conninfo), started on its own port in a directory of its own
+ * that `removeCluster` deletes. Same server build and settings as the primary, so pg_tviews is
+ * loaded there as it would be on a real replica. The primary's roles, passwords included, come
+ * with the backup.
+ */
+export async function startStandby(options: {
+  primary: Cluster;
+  server: ProvisionedPostgres;
+  ownerPid: number;
+  log: (line: string) => void;
+  onDirectory: (dir: string) => void;
+}): Promise<Cluster> {
+  const { primary } = options;
+  const osUser = await postgresOsUser(options.log);
+  const asPostgres = osUser ? { uid: osUser.uid, gid: osUser.gid } : {};
+  const env = { ...process.env, HOME: osUser?.home ?? process.env.HOME, LC_ALL: 'C.UTF-8' };
+  const dir = await mkdtemp(path.join(path.dirname(primary.dir), CLUSTER_DIR_PREFIX));
+  await writeFile(path.join(dir, 'owner.pid'), `${options.ownerPid}\n`);
+  options.onDirectory(dir);
+  if (osUser) await chown(dir, osUser.uid, osUser.gid);
+  const binDir = path.join(await reachableInstall(options.server, dir, osUser), 'bin');
+  const dataDir = path.join(dir, 'data');
+  // Over the primary's socket, where initdb's pg_hba.conf trusts local replication connections.
+  const backup = ['-D', dataDir, '-h', primary.socketDir, '-p', String(primary.port), '-U', 'postgres', '-R', '-X', 'stream', '-c', 'fast', '--no-sync'];
+  await run(path.join(binDir, 'pg_basebackup'), backup, { ...asPostgres, env, cwd: dir }).catch((error: Error & { stderr?: string }) => {
+    throw new Error(`pg_basebackup of the primary on port ${primary.port} failed: ${error.stderr?.trim() || error.message}`);
+  });
+  const port = await freePort();
+  const started = await launchPostmaster({ binDir, dataDir, socketDir: dir, port, asPostgres, env });
+  if (!started.ok) throw new Error(`the standby did not start:\n${started.log}`);
+  options.log(`standby of port ${primary.port} started on port ${port} in ${dir}`);
+  return { dir, dataDir, socketDir: dir, port, password: primary.password, adminUrl: `postgresql://postgres:${primary.password}@127.0.0.1:${port}/postgres` };
+}
+
+/** Immediate shutdown (the cluster is thrown away, so no checkpoint is owed), then SIGKILL. */
 export async function stopPostmaster(dataDir: string): Promise<void> {
   const pid = postmasterPid(dataDir);
   if (!pid || !isAlive(pid)) return;
