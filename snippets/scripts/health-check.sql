@@ -7,7 +7,8 @@
 --   (1000 rows per TVIEW, or -v sample_rows=N), the refresh counters, prepared transactions,
 --   transactions holding TVIEW writes, and sizes. The sections are the runbook's snippets,
 --   unchanged. Read-only and about a second on TVIEWs of a million rows. Save it and run it
---   with psql -X -f health-check.sql; an empty section means nothing wrong there.
+--   with psql -X -f health-check.sql; an empty section means nothing wrong there. On a
+--   standby it skips pg_tviews' own check, which cannot run there, and says so.
 -- safety: read-only
 -- privileges:
 --   - SELECT on every tv_ table, backing view and source table (their owner, or pg_read_all_data)
@@ -65,10 +66,17 @@ SELECT 'registered_tviews',
        END;
 
 \echo '== pg_tviews health check: problems only (jsonb_delta WARNING is expected without that extension)'
+-- pg_tviews_health_check() cannot run on a standby (it needs a transaction id); the other
+-- sections can, and show the primary's state as replayed there.
+SELECT pg_is_in_recovery() AS pgtv_on_standby \gset
+\if :pgtv_on_standby
+\echo 'not run: this server is a standby (in recovery); run this script on the primary for this section'
+\else
 SELECT h.status, h.component, h.message
   FROM tviews.pg_tviews_health_check() h
  WHERE h.status <> 'OK'
  ORDER BY h.status, h.component;
+\endif
 
 \echo '== TVIEW status (anything but OK: see next_step)'
 -- Status, first match wins:

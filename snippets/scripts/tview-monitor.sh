@@ -9,8 +9,8 @@
 #   or whose table is empty while its view is not, and disabled or orphaned pg_tviews
 #   triggers. Prints one key=value line per round, with tviews.stats' refresh totals for
 #   graphing, runs the alert command when the status is not OK, and exits 0 OK, 1 WARNING,
-#   2 CRITICAL, 3 UNKNOWN (cannot connect or query), 64 bad option. Connection settings come
-#   from the PG* variables and ~/.pgpass. Run --help for options.
+#   2 CRITICAL, 3 UNKNOWN (cannot connect or query, or a standby), 64 bad option. Connection
+#   settings come from the PG* variables and ~/.pgpass. Run --help for options.
 # safety: read-only
 # privileges:
 #   - a role that can connect and read tviews.registry (any role)
@@ -55,7 +55,8 @@ The figures refresh_ms and rows_refreshed are tviews.stats totals for this datab
 its last reset: graph their differences between rounds, they raise no status.
 
 Exit status: the worst status of all rounds: 0 OK, 1 WARNING, 2 CRITICAL,
-3 UNKNOWN (cannot connect or the query failed), 64 bad option.
+3 UNKNOWN (cannot connect, the query failed, or the server is a standby, where
+pg_tviews cannot be checked: point it at the primary), 64 bad option.
 USAGE
 }
 
@@ -113,6 +114,11 @@ export PGAPPNAME="${PGAPPNAME:-tview-monitor}"
 #          health_warnings|missing_tviews|empty_tviews|trigger_problems|refresh_ms|rows_refreshed
 collect() {
     psql "${psql_args[@]}" 2>"$errors" <<'SQL'
+-- pg_tviews_health_check() cannot run on a standby: say so instead of failing on it.
+SELECT pg_is_in_recovery() AS on_standby \gset
+\if :on_standby
+SELECT 'standby';
+\else
 WITH tview AS (
     SELECT r.entity, r.name, r.schema, r.view FROM tviews.registry r
 ),
@@ -155,6 +161,7 @@ SELECT (SELECT count(*) FROM pg_prepared_xacts),
          WHERE o.tgenabled IN ('D', 'R') OR NOT EXISTS (SELECT 1 FROM tview t WHERE t.entity = o.entity)),
        (SELECT coalesce(round(sum(s.refresh_ms))::bigint, 0) FROM tviews.stats s),
        (SELECT coalesce(sum(s.rows_written + s.rows_deleted), 0) FROM tviews.stats s);
+\endif
 SQL
 }
 
@@ -173,7 +180,13 @@ while :; do
     round=$((round + 1))
     reasons=()
     now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-    if row=$(collect) && [[ -n "$row" ]]; then
+    collected=true
+    row=$(collect) || collected=false
+    if $collected && [[ "$row" == standby ]]; then
+        status=$UNKNOWN
+        reasons=("this server is a standby (in recovery): pg_tviews can be checked on the primary only; point the monitor there")
+        line="$now status=UNKNOWN"
+    elif $collected && [[ -n "$row" ]]; then
         IFS='|' read -r prepared oldest_prepared writers oldest_write health_errors health_warnings missing empty trigger_problems refresh_ms rows_refreshed <<<"$row"
         status=$OK
         raise() { if (( $1 > status )); then status=$1; fi; reasons+=("$2"); }
