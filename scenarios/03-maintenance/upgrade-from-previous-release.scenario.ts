@@ -23,10 +23,6 @@ import { defineScenario } from '../../src/verify/scenario.ts';
 export default defineScenario({
   title: 'Upgrade from the previous pg_tviews release: the pre-check names the blocker, a failed update changes nothing, the fixed one keeps every TVIEW equal to its view',
   runbook: '03-maintenance/regular-maintenance',
-  targets: {
-    only: ['pg18'],
-    reason: 'the release the upgrade starts from (upgradeFrom in targets.env, 0.1.0-beta.33) is built for the primary target only, and the server of its own needs the local provider',
-  },
   timeout: '10min',
   async run(t) {
     const from = findTarget(t.target.id).upgradeFrom;

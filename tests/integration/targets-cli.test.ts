@@ -34,3 +34,16 @@ describe('runbooks targets', () => {
     }
   });
 });
+
+describe('runbooks setup --target', () => {
+  it('reads every --target given, refusing an unknown one before installing anything', async () => {
+    // The unknown id comes first: were only the last --target read, setup would go on with pg18.
+    const failed = await run(process.execPath, [cli, 'setup', '--target', 'nope', '--target', loadTargets().primary.id, '--no-browser']).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed?.code).toBe(2);
+    expect(failed?.stderr).toMatch(/nope/);
+    expect(failed?.stderr).not.toMatch(/setup complete/);
+  });
+});

