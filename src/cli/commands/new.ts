@@ -60,7 +60,7 @@ async function newRunbook(name: string | undefined, extra: string[], values: { b
     const file = await createRunbookFile({ name, title: values.title, contentRoot: values.root ? path.join(root, 'content') : contentRoot });
     console.log(`created ${path.relative(process.cwd(), file)}`);
     console.log(`replace every ${PLACEHOLDER} (the strict build refuses the page until none is left), then embed snippets with ::snippet{name="area/name"}`);
-    console.log('see it while you write: npm run site:dev');
+    console.log('see it while you write: npm run dev (snippets you save are linted and verified as you go)');
     return EXIT_OK;
   } catch (error) {
     if (error instanceof ScaffoldError) throw new UsageError(error.message);

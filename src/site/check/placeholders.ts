@@ -8,7 +8,7 @@ import { PLACEHOLDER } from '../../snippets/scaffold.ts';
  * The placeholders `runbooks new runbook` writes (PLACEHOLDER, "FILL IN": in frontmatter
  * values, in the comments beside the values that must stay valid YAML, and in every section)
  * are text the author has not written yet. The strict build refuses a page that still has one,
- * at its line; `npm run site:dev` shows the page as it is, so the author writes it with the
+ * at its line; `npm run dev` shows the page as it is, so the author writes it with the
  * site open.
  */
 
