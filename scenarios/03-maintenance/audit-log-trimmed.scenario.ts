@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -25,7 +24,7 @@ export default defineScenario({
     const [{ db }] = await t.sql<{ db: string }>(`SELECT current_database() AS db`);
     const cutoff = '2026-01-01';
     const psql = path.join(t.target.binDir, 'psql');
-    const directory = await mkdtemp(path.join(os.tmpdir(), 'pgtv-audit-'));
+    const directory = await t.tempDir('export');
     try {
       let writer: Awaited<ReturnType<typeof t.session>>;
       await t.step('inject: auditing on for this database; a TVIEW created and dropped, writes, a full refresh', async () => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { defineScenario } from '../../src/verify/scenario.ts';
 
@@ -16,7 +15,7 @@ export default defineScenario({
   timeout: '2min',
   async run(t) {
     const [{ db, dbid }] = await t.sql<{ db: string; dbid: number }>(`SELECT current_database() AS db, oid AS dbid FROM pg_database WHERE datname = current_database()`);
-    const directory = await mkdtemp(path.join(os.tmpdir(), 'pgtv-rotate-'));
+    const directory = await t.tempDir('stats');
     try {
       const statements = async () =>
         Number((await t.sql<{ n: string }>(`SELECT count(*)::text AS n FROM pg_stat_statements WHERE dbid = $1 AND query LIKE 'UPDATE tb_post%'`, [dbid]))[0].n);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { findTarget } from '../../src/config/targets.ts';
@@ -30,7 +29,7 @@ export default defineScenario({
     const to = t.target.pgTviewsVersion;
     const old = await t.cluster({ pgTviewsVersion: from });
     const there = { databaseUrl: old.databaseUrl };
-    const backups = await mkdtemp(path.join(os.tmpdir(), 'pgtv-upgrade-'));
+    const backups = await t.tempDir('backups');
     try {
       const check = async () =>
         Object.fromEntries((await t.snippet('maintenance/upgrade-precheck', {}, there)).rows.map((r) => [r.check_name!, { value: r.value!, status: r.status! }]));

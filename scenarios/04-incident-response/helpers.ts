@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ScenarioContext } from '../../src/verify/scenario.ts';
@@ -53,7 +52,7 @@ export interface Pgbench {
  * temporary directory (removed when pgbench ends). Deadlocks between clients are retried.
  */
 export async function startPgbench(t: ScenarioContext, script: string, options: { clients: number; seconds: number }): Promise<Pgbench> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'pgtv-incident-pgbench-'));
+  const dir = await t.tempDir('pgbench');
   const file = path.join(dir, 'writes.sql');
   await writeFile(file, script);
   const args = ['-n', '-c', String(options.clients), '-T', String(options.seconds), '--max-tries=20', '-f', file, t.databaseUrl];

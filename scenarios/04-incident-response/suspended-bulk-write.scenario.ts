@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { defineScenario } from '../../src/verify/scenario.ts';
 import { differingRows } from './helpers.ts';
@@ -23,7 +22,7 @@ export default defineScenario({
   runbook: '04-incident-response/emergency-procedures',
   timeout: '2min',
   async run(t) {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'pgtv-incident-bulk-'));
+    const dir = await t.tempDir('fixes');
     try {
       const [{ db }] = await t.sql<{ db: string }>('SELECT current_database() AS db');
       await t.sql(`ALTER DATABASE "${db}" SET pg_tviews.max_refresh_rows = 500`);

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 
 /**
@@ -29,6 +28,8 @@ export interface BashRunOptions {
   applicationName: string;
   /** Aborting kills the script's whole process group at once. */
   signal?: AbortSignal;
+  /** Where its sandbox directory goes: the run's scratch directory (scratch.ts). */
+  scratchDir: string;
 }
 
 export interface BashRun {
@@ -83,7 +84,7 @@ function pgEnvironment(databaseUrl: string): Record<string, string> {
 
 export async function runBashScript(file: string, options: BashRunOptions): Promise<BashRun> {
   const started = performance.now();
-  const sandbox = await mkdtemp(path.join(os.tmpdir(), 'pgtv-sandbox-'));
+  const sandbox = await mkdtemp(path.join(options.scratchDir, 'sandbox-'));
   try {
     const stubs = path.join(sandbox, '.stubs');
     await mkdir(stubs);

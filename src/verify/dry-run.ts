@@ -25,6 +25,8 @@ export interface DryRunContext {
   sharedDatabase: string;
   runId: string;
   signal?: AbortSignal;
+  /** The run's scratch directory (scratch.ts). */
+  scratchDir: string;
 }
 
 export interface DryRunOutcome {
@@ -81,7 +83,7 @@ export async function dryRunSnippet(snippet: Snippet, derived: DerivedSafety | u
       errorLine = run.error?.line ?? 1;
     } else {
       const args = [...(header.verifyArgs ?? []), ...scriptOptions(params)];
-      const run = await runBashScript(snippet.file, { args, databaseUrl: context.server.url(database), binDir: context.server.info.binDir, timeoutMs, applicationName, signal: context.signal });
+      const run = await runBashScript(snippet.file, { args, databaseUrl: context.server.url(database), binDir: context.server.info.binDir, timeoutMs, applicationName, signal: context.signal, scratchDir: context.scratchDir });
       const text = [run.stdout, run.stderr].filter(Boolean).join('\n');
       observed = { results: [], text, exitCode: run.timedOut ? null : run.exitCode, error: run.timedOut ? `timed out after ${timeoutMs} ms: the whole process group was killed` : run.stderr.trim().split('\n').at(-1) || undefined };
       extraChecks = run.stubCalls.length

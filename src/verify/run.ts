@@ -20,6 +20,7 @@ import { loadSnippets, type Snippet } from '../snippets/snippet.ts';
 import { dryRunSnippet, type DryRunContext } from './dry-run.ts';
 import { findScenarioFiles, loadScenarioFile, runScenario, type ScenarioOutcome } from './scenario-runner.ts';
 import { defaultBase, type Shard, selectAll, selectChanged, selectShard } from './selection.ts';
+import { openRunScratch } from './scratch.ts';
 
 const run = promisify(execFile);
 
@@ -194,7 +195,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
       if (error) progress(`      ${error.file}:${error.line ?? 1}${error.column ? `:${error.column}` : ''}  ${error.rule ?? 'error'}  ${error.message.split('\n')[0]}`);
     };
     const sharedDatabase = await server.createScratch('dry_run_shared');
-    const context: DryRunContext = { server, sharedDatabase, runId, signal: options.signal };
+    const context: DryRunContext = { server, sharedDatabase, runId, signal: options.signal, scratchDir: scratch.dir };
     const snippetRuns = await mapPool(chosenSnippets, concurrency, async (snippet) => {
       const run: SnippetRun = claimedHere(snippet.header?.targets)
         ? await verifySnippet(snippet, derived.get(snippet.name), forTarget(diagnosticsByFile.get(snippet.relativeFile) ?? [], id), context)
@@ -204,7 +205,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     }, options.signal);
     const scenarioRuns = await mapPool(loadedScenarios, concurrency, async (loaded) => {
       const outcome: ScenarioOutcome = claimedHere(loaded.definition?.targets)
-        ? await runScenario(loaded, server, byName, runId, options.signal)
+        ? await runScenario(loaded, server, byName, runId, scratch, options.signal)
         : { run: { ...notClaimed(loaded.definition?.targets), steps: [] }, snippets: [] };
       report('scenario', loaded.file.name, outcome.run.status, outcome.run.durationMs, outcome.run.error);
       return [loaded.file.name, outcome] as const;
@@ -222,21 +223,26 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
   };
 
   const outcomes: TargetOutcome[] = [];
-  if (options.server) {
-    outcomes.push(await onServer(options.server));
-  } else {
-    for (const target of targets) {
-      if (options.signal?.aborted) break;
-      let server: VerificationServer | undefined;
-      try {
-        server = await acquireServer({ target: target.id, provider: options.provider, onLog: (line) => progress(line) });
-        outcomes.push(await onServer(server));
-      } finally {
-        await server?.close();
+  const scratch = await openRunScratch();
+  try {
+    if (options.server) {
+      outcomes.push(await onServer(options.server));
+    } else {
+      for (const target of targets) {
+        if (options.signal?.aborted) break;
+        let server: VerificationServer | undefined;
+        try {
+          server = await acquireServer({ target: target.id, provider: options.provider, onLog: (line) => progress(line) });
+          outcomes.push(await onServer(server));
+        } finally {
+          await server?.close();
+        }
+        // The url provider is one server whatever the target: once is all there is to do.
+        if (options.provider === 'url') break;
       }
-      // The url provider is one server whatever the target: once is all there is to do.
-      if (options.provider === 'url') break;
     }
+  } finally {
+    await scratch.remove();
   }
   if (options.signal?.aborted) throw new InterruptedError('interrupted: nothing was written, and every database this run created is gone');
 

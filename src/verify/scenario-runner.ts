@@ -11,6 +11,7 @@ import { runBashScript } from './bash-runner.ts';
 import { runPsqlScript } from './psql-runner.ts';
 import { CannotRunHere, startScenarioCluster } from './scenario-cluster.ts';
 import { rowsAsObjects, type ScenarioContext, type ScenarioDefinition, type Session, type SnippetResult } from './scenario.ts';
+import type { RunScratch } from './scratch.ts';
 
 export const SCENARIO_SUFFIX = '.scenario.ts';
 
@@ -81,6 +82,7 @@ export async function runScenario(
   server: VerificationServer,
   snippets: Map<string, Snippet>,
   runId: string,
+  scratch: RunScratch,
   signal?: AbortSignal,
 ): Promise<ScenarioOutcome> {
   const { file, definition } = loaded;
@@ -136,7 +138,7 @@ export async function runScenario(
           result = { results: run.results, rows: rowsAsObjects(run.results.at(-1)), output: run.transcript, error: run.error?.message };
         } else {
           const args = [...(snippet.header.verifyArgs ?? []), ...scriptOptions(values)];
-          const run = await runBashScript(snippet.file, { args, databaseUrl: snippetDatabase, binDir: server.info.binDir, timeoutMs, applicationName, signal });
+          const run = await runBashScript(snippet.file, { args, databaseUrl: snippetDatabase, binDir: server.info.binDir, timeoutMs, applicationName, signal, scratchDir: scratch.dir });
           result = {
             results: [], rows: [], output: [run.stdout, run.stderr].filter(Boolean).join('\n'), exitCode: run.exitCode, stubCalls: run.stubCalls,
             error: run.exitCode === 0 ? undefined : `exit status ${run.exitCode}${run.timedOut ? ' (timed out)' : ''}: ${run.stderr.trim().split('\n').at(-1) ?? ''}`,
@@ -145,6 +147,7 @@ export async function runScenario(
         if (result.error && !options.allowError) throw new Error(`snippet ${name} failed: ${result.error}`);
         return result;
       },
+      tempDir: (label = 'scenario') => scratch.tempDir(`${file.name.split('/').pop()}-${label}`),
       step: async (description, work) => {
         const stepStarted = performance.now();
         try {

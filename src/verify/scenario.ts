@@ -74,6 +74,11 @@ export interface ScenarioContext {
    * local provider makes one: with another, the scenario is recorded as skipped, saying why.
    */
   cluster(options: { pgTviewsVersion: string }): Promise<ScenarioCluster>;
+  /**
+   * A new directory for files the scenario writes (a dump, a script for pgbench): inside the
+   * verify run's own scratch directory, removed with it even if the run is killed.
+   */
+  tempDir(label?: string): Promise<string>;
   /** A named step in the report; a thrown assertion fails the step and the scenario. */
   step<T>(description: string, work: () => Promise<T>): Promise<T>;
 }

@@ -225,10 +225,11 @@ describe('dry-run isolation', () => {
   let attached: AttachedServer;
   beforeAll(async () => {
     attached = new AttachedServer(inject('server'));
-    context = { server: attached, sharedDatabase: await attached.createScratch('isolation'), runId: 'iso' };
+    context = { server: attached, sharedDatabase: await attached.createScratch('isolation'), runId: 'iso', scratchDir: await mkdtemp(path.join(os.tmpdir(), 'pgtv-isolation-tests-')) };
   });
   afterAll(async () => {
     await attached.close();
+    await rm(context.scratchDir, { recursive: true, force: true });
   });
 
   const snippet = (text: string, name = 'test/snippet.sql') => parseSnippet(text, path.join('/project/snippets', name), { projectRoot: '/project', snippetsRoot: '/project/snippets' });
@@ -289,7 +290,7 @@ describe('the bash sandbox', () => {
     await writeFile(file, `#!/usr/bin/env bash\n${body}\n`);
     return file;
   };
-  const sandboxes = () => readdirSync(os.tmpdir()).filter((e) => e.startsWith('pgtv-sandbox-'));
+  const sandboxes = () => readdirSync(dir).filter((e) => e.startsWith('sandbox-'));
   const running = (pattern: string) => {
     try {
       return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).length;
@@ -301,7 +302,7 @@ describe('the bash sandbox', () => {
   it('records mail, curl and crontab calls instead of making them, and points PG* at the database', async () => {
     const file = await script('effects.sh', 'echo "body" | mail -s "alert" ops@example.test\ncurl -fsS https://example.test/hook\ncrontab -l\npsql -XAtc "SELECT count(*) FROM tv_user"\ncommand -v psql');
     const before = sandboxes();
-    const run = await runBashScript(file, { args: [], databaseUrl: inject('server').fixtureUrl, binDir: inject('server').binDir, timeoutMs: 10_000, applicationName: 'bash-test' });
+    const run = await runBashScript(file, { args: [], databaseUrl: inject('server').fixtureUrl, binDir: inject('server').binDir, timeoutMs: 10_000, applicationName: 'bash-test', scratchDir: dir });
     expect(run.exitCode).toBe(0);
     // The server's own psql, not whichever the system has.
     expect(run.stdout.trim().split('\n')).toEqual(['1000', path.join(inject('server').binDir, 'psql')]);
@@ -315,7 +316,7 @@ describe('the bash sandbox', () => {
 
   it('records calls made at once in a pipeline as separate calls', async () => {
     const file = await script('pipeline.sh', "{ crontab -l 2>/dev/null | grep -v monitor || true; echo '*/5 * * * * monitor --once'; } | crontab -");
-    const run = await runBashScript(file, { args: [], databaseUrl: inject('server').fixtureUrl, binDir: inject('server').binDir, timeoutMs: 10_000, applicationName: 'bash-test' });
+    const run = await runBashScript(file, { args: [], databaseUrl: inject('server').fixtureUrl, binDir: inject('server').binDir, timeoutMs: 10_000, applicationName: 'bash-test', scratchDir: dir });
     expect(run.exitCode).toBe(0);
     expect(run.stubCalls).toHaveLength(2);
     expect(run.stubCalls).toContainEqual({ command: 'crontab', args: ['-l'], stdin: '' });
@@ -325,7 +326,7 @@ describe('the bash sandbox', () => {
   it('kills a script that runs past its timeout together with the children it forked', async () => {
     const marker = `pgtv-forked-${process.pid}`;
     const file = await script('forks.sh', `bash -c 'exec -a ${marker} sleep 300' &\nbash -c 'exec -a ${marker} sleep 300' &\nwhile true; do sleep 1; done`);
-    const run = await runBashScript(file, { args: [], databaseUrl: inject('server').fixtureUrl, binDir: inject('server').binDir, timeoutMs: 1500, applicationName: 'bash-test' });
+    const run = await runBashScript(file, { args: [], databaseUrl: inject('server').fixtureUrl, binDir: inject('server').binDir, timeoutMs: 1500, applicationName: 'bash-test', scratchDir: dir });
     expect(run.timedOut).toBe(true);
     expect(running(marker)).toBe(0);
   });
@@ -333,7 +334,7 @@ describe('the bash sandbox', () => {
   it('kills children a script leaves running when it exits normally', async () => {
     const marker = `pgtv-orphan-${process.pid}`;
     const file = await script('leaves.sh', `bash -c 'exec -a ${marker} sleep 300' &\necho started`);
-    const run = await runBashScript(file, { args: [], databaseUrl: inject('server').fixtureUrl, binDir: inject('server').binDir, timeoutMs: 10_000, applicationName: 'bash-test' });
+    const run = await runBashScript(file, { args: [], databaseUrl: inject('server').fixtureUrl, binDir: inject('server').binDir, timeoutMs: 10_000, applicationName: 'bash-test', scratchDir: dir });
     expect(run).toMatchObject({ exitCode: 0, timedOut: false });
     expect(run.stdout).toBe('started\n');
     expect(running(marker)).toBe(0);
