@@ -37,7 +37,7 @@ export async function startScenarioCluster(server: ServerInfo, pgTviewsVersion: 
     await loadFixture(url, 1, server.binDir);
     return {
       databaseUrl: url,
-      sql: async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => withAdmin(url, async (client) => (await client.query<R>(text, values)).rows),
+      sql: sqlOn(url),
       restartWith: async (version: string) => {
         running = await install(version);
         await restartCluster(cluster, running, () => undefined);
@@ -54,8 +54,13 @@ export async function startScenarioCluster(server: ServerInfo, pgTviewsVersion: 
   }
 }
 
+/** One statement on a new connection to `url`; returns the rows. */
+function sqlOn(url: string) {
+  return async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => withAdmin(url, async (client) => (await client.query<R>(text, values)).rows);
+}
+
 function standbyOf(primaryUrl: string, url: string): ScenarioStandby {
-  const sql = async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => withAdmin(url, async (client) => (await client.query<R>(text, values)).rows);
+  const sql = sqlOn(url);
   return {
     databaseUrl: url,
     sql,

@@ -1,13 +1,13 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { isAlive } from '../db/local/cluster.ts';
+import { abandoned, markOwner } from '../db/local/owned-dirs.ts';
 
 /**
  * The one directory a verify run writes files in: bash snippets' sandboxes and the files
  * scenarios make (t.tempDir). Removed when the run ends; a run that was killed outright (SIGKILL,
- * a closed pipe) cannot remove it, so each run first removes those whose owner is gone, as
- * throwaway clusters are reaped.
+ * a closed pipe) cannot remove it, so each run first removes those whose owner is gone
+ * (owned-dirs.ts, as throwaway clusters are reaped).
  */
 
 const PREFIX = 'pgtv-verify-';
@@ -22,7 +22,7 @@ export interface RunScratch {
 export async function openRunScratch(parent = os.tmpdir()): Promise<RunScratch> {
   await reapAbandonedScratch(parent);
   const dir = await mkdtemp(path.join(parent, PREFIX));
-  await writeFile(path.join(dir, 'owner.pid'), `${process.pid}\n`);
+  await markOwner(dir, process.pid);
   return {
     dir,
     tempDir: (label) => mkdtemp(path.join(dir, `${label.replace(/[^\w-]/g, '-')}-`)),
@@ -36,9 +36,7 @@ export async function reapAbandonedScratch(parent = os.tmpdir()): Promise<number
   for (const name of await readdir(parent).catch(() => [] as string[])) {
     if (!name.startsWith(PREFIX)) continue;
     const dir = path.join(parent, name);
-    const owner = Number((await readFile(path.join(dir, 'owner.pid'), 'utf8').catch(() => '')).trim());
-    // No owner yet: a run creating it this very moment.
-    if (!Number.isInteger(owner) || owner <= 0 || isAlive(owner)) continue;
+    if (!(await abandoned(dir)).abandoned) continue;
     await rm(dir, { recursive: true, force: true });
     reaped++;
   }

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { EnvironmentError } from '../../errors/index.ts';
 import { cacheDir, clusterParentCandidates } from '../../config/paths.ts';
+import { abandoned, isAlive, markOwner } from './owned-dirs.ts';
 import type { ProvisionedPostgres } from './provision.ts';
 
 const run = promisify(execFile);
@@ -106,13 +107,36 @@ async function reachableInstall(server: ProvisionedPostgres, clusterDir: string,
   return path.join(copy, path.relative(server.root, server.installDir));
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+interface ServerRunner {
+  osUser: OsUser | undefined;
+  /** spawn/execFile options that run a program as the cluster's user. */
+  asPostgres: { uid?: number; gid?: number };
+  env: NodeJS.ProcessEnv;
+}
+
+/** Who the server and its programs run as, and with which environment. */
+async function serverRunner(log: (line: string) => void): Promise<ServerRunner> {
+  const osUser = await postgresOsUser(log);
+  return {
+    osUser,
+    asPostgres: osUser ? { uid: osUser.uid, gid: osUser.gid } : {},
+    env: { ...process.env, HOME: osUser?.home ?? process.env.HOME, LC_ALL: 'C.UTF-8' },
+  };
+}
+
+/**
+ * A new cluster directory under `parent`, owned by the cluster's user, with the server's
+ * programs where that user can run them. Its owner is written first, so a reaper can always
+ * tell whose directory it is, and the caller is told it at once, so an interrupted start can
+ * still be cleaned up.
+ */
+async function newClusterDirectory(options: { parent: string; server: ProvisionedPostgres; runner: ServerRunner; ownerPid: number; onDirectory: (dir: string) => void }): Promise<{ dir: string; binDir: string }> {
+  const { osUser } = options.runner;
+  const dir = await mkdtemp(path.join(options.parent, CLUSTER_DIR_PREFIX));
+  await markOwner(dir, options.ownerPid);
+  options.onDirectory(dir);
+  if (osUser) await chown(dir, osUser.uid, osUser.gid);
+  return { dir, binDir: path.join(await reachableInstall(options.server, dir, osUser), 'bin') };
 }
 
 /** Room a cluster needs: the server's own files plus the template, the fixture and clones. */
@@ -143,16 +167,10 @@ export async function startCluster(options: {
   /** Told the directory as soon as it exists, so an interrupted start can still be cleaned up. */
   onDirectory: (dir: string) => void;
 }): Promise<Cluster> {
-  const osUser = await postgresOsUser(options.log);
-  const asPostgres = osUser ? { uid: osUser.uid, gid: osUser.gid } : {};
-  const env = { ...process.env, HOME: osUser?.home ?? process.env.HOME, LC_ALL: 'C.UTF-8' };
-
-  const dir = await mkdtemp(path.join(await chooseClusterParent(options.scale), CLUSTER_DIR_PREFIX));
-  // Written first, so a reaper can always tell whose directory this is.
-  await writeFile(path.join(dir, 'owner.pid'), `${options.ownerPid}\n`);
-  options.onDirectory(dir);
-  if (osUser) await chown(dir, osUser.uid, osUser.gid);
-  const binDir = path.join(await reachableInstall(options.server, dir, osUser), 'bin');
+  const runner = await serverRunner(options.log);
+  const { osUser, asPostgres, env } = runner;
+  const parent = await chooseClusterParent(options.scale);
+  const { dir, binDir } = await newClusterDirectory({ parent, server: options.server, runner, ownerPid: options.ownerPid, onDirectory: options.onDirectory });
   const pristine = await pristineDataDir(binDir, osUser, env);
   const dataDir = path.join(dir, 'data');
   await run('cp', ['-a', pristine, dataDir]);
@@ -275,10 +293,8 @@ export async function restartCluster(cluster: Cluster, server: ProvisionedPostgr
     process.kill(pid, 'SIGINT');
     if (!(await waitUntilGone(pid, 30_000))) throw new Error(`PostgreSQL (pid ${pid}) did not stop within 30 s for the restart`);
   }
-  const osUser = await postgresOsUser(log);
+  const { osUser, asPostgres, env } = await serverRunner(log);
   const binDir = path.join(await reachableInstall(server, cluster.dir, osUser), 'bin');
-  const env = { ...process.env, HOME: osUser?.home ?? process.env.HOME, LC_ALL: 'C.UTF-8' };
-  const asPostgres = osUser ? { uid: osUser.uid, gid: osUser.gid } : {};
   const started = await launchPostmaster({ binDir, dataDir: cluster.dataDir, socketDir: cluster.socketDir, port: cluster.port, asPostgres, env });
   if (!started.ok) throw new Error(`PostgreSQL did not start again:\n${started.log}`);
   log(`PostgreSQL restarted on port ${cluster.port} with ${server.installDir}`);
@@ -299,14 +315,10 @@ export async function startStandby(options: {
   onDirectory: (dir: string) => void;
 }): Promise<Cluster> {
   const { primary } = options;
-  const osUser = await postgresOsUser(options.log);
-  const asPostgres = osUser ? { uid: osUser.uid, gid: osUser.gid } : {};
-  const env = { ...process.env, HOME: osUser?.home ?? process.env.HOME, LC_ALL: 'C.UTF-8' };
-  const dir = await mkdtemp(path.join(path.dirname(primary.dir), CLUSTER_DIR_PREFIX));
-  await writeFile(path.join(dir, 'owner.pid'), `${options.ownerPid}\n`);
-  options.onDirectory(dir);
-  if (osUser) await chown(dir, osUser.uid, osUser.gid);
-  const binDir = path.join(await reachableInstall(options.server, dir, osUser), 'bin');
+  const runner = await serverRunner(options.log);
+  const { asPostgres, env } = runner;
+  const parent = path.dirname(primary.dir);
+  const { dir, binDir } = await newClusterDirectory({ parent, server: options.server, runner, ownerPid: options.ownerPid, onDirectory: options.onDirectory });
   const dataDir = path.join(dir, 'data');
   // Over the primary's socket, where initdb's pg_hba.conf trusts local replication connections.
   const backup = ['-D', dataDir, '-h', primary.socketDir, '-p', String(primary.port), '-U', 'postgres', '-R', '-X', 'stream', '-c', 'fast', '--no-sync'];
@@ -357,10 +369,8 @@ export async function removeCluster(dir: string): Promise<void> {
 export async function reapStaleClusters(log: (line: string) => void): Promise<number> {
   let reaped = 0;
   for (const dir of await clusterDirectories()) {
-    const owner = Number((await readFile(path.join(dir, 'owner.pid'), 'utf8').catch(() => '')).trim());
-    if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) continue;
-    // A directory without an owner yet may be one being created this very moment.
-    if (!owner && Date.now() - ((await stat(dir).catch(() => undefined))?.mtimeMs ?? 0) < 60_000) continue;
+    const { abandoned: left, owner } = await abandoned(dir);
+    if (!left) continue;
     log(`removing a cluster left behind by process ${owner || 'unknown'}: ${dir}`);
     await removeCluster(dir);
     reaped++;
