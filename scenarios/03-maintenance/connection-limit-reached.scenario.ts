@@ -49,6 +49,18 @@ export default defineScenario({
       await client.end();
       assert.fail('the connection was accepted');
     };
+    /** Opens connections to `url` until the server refuses one, `limit` at the most: the refusal, and those it opened. */
+    const openUntilRefused = async (url: string, limit: number): Promise<{ refusal?: Refusal; opened: pg.Client[] }> => {
+      const opened: pg.Client[] = [];
+      for (let i = 0; i < limit; i++) {
+        try {
+          opened.push(await open(url));
+        } catch (error) {
+          return { refusal: error as Refusal, opened };
+        }
+      }
+      return { opened };
+    };
     const pidOf = async (client: pg.Client) => (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
     const admin = { databaseUrl: server.databaseUrl };
     const ops = { databaseUrl: as('ops') };
@@ -86,14 +98,7 @@ export default defineScenario({
 
       await t.step('a per-database limit: app is refused beyond it, a superuser is exempt; then lifted', async () => {
         await t.snippet('maintenance/database-connection-limit', { database_limit: '6' }, admin);
-        let refusal: Refusal | undefined;
-        for (let i = 0; i < 10 && !refusal; i++) {
-          try {
-            await open(as('app'));
-          } catch (error) {
-            refusal = error as Refusal;
-          }
-        }
+        const { refusal } = await openUntilRefused(as('app'), 10);
         assert.ok(refusal, 'app was refused within 10 connections');
         assert.equal(refusal.code, '53300');
         assert.match(refusal.message, /too many connections for database "pgtv_fixture"/);
@@ -105,14 +110,7 @@ export default defineScenario({
 
       const holders: pg.Client[] = [];
       await t.step('inject: app fills every ordinary slot; five of its sessions idle in transactions that renamed posts', async () => {
-        let refusal: Refusal | undefined;
-        for (let i = 0; i < 100 && !refusal; i++) {
-          try {
-            await open(as('app'));
-          } catch (error) {
-            refusal = error as Refusal;
-          }
-        }
+        const { refusal } = await openUntilRefused(as('app'), 100);
         assert.ok(refusal, 'the server refused app at last');
         assert.equal(refusal.code, '53300');
         assert.match(refusal.message, /remaining connection slots are reserved for roles with privileges of the "pg_use_reserved_connections" role/);
@@ -168,35 +166,14 @@ export default defineScenario({
       });
 
       await t.step('every slot taken, superusers\' too: nobody gets in; a SIGTERM to one backend from the host frees a slot', async () => {
-        const apps: pg.Client[] = [];
-        for (let i = 0; i < 100; i++) {
-          try {
-            apps.push(await open(as('app')));
-          } catch {
-            break;
-          }
-        }
+        const { opened: apps } = await openUntilRefused(as('app'), 100);
         // ops may take the reserved_connections slots, not the superusers' ones.
-        let opsRefusal: Refusal | undefined;
-        for (let i = 0; i < 10 && !opsRefusal; i++) {
-          try {
-            apps.push(await open(as('ops')));
-          } catch (error) {
-            opsRefusal = error as Refusal;
-          }
-        }
+        const { refusal: opsRefusal, opened: opsSessions } = await openUntilRefused(as('ops'), 10);
+        apps.push(...opsSessions);
         assert.ok(opsRefusal);
         assert.equal(opsRefusal.code, '53300');
         assert.match(opsRefusal.message, /remaining connection slots are reserved for roles with the SUPERUSER attribute/);
-        const superusers: pg.Client[] = [];
-        let refusal: Refusal | undefined;
-        for (let i = 0; i < 10 && !refusal; i++) {
-          try {
-            superusers.push(await open(server.databaseUrl));
-          } catch (error) {
-            refusal = error as Refusal;
-          }
-        }
+        const { refusal, opened: superusers } = await openUntilRefused(server.databaseUrl, 10);
         assert.ok(refusal && superusers.length >= 1, `superusers got ${superusers.length} more slots, then were refused`);
         assert.equal(refusal.code, '53300');
         assert.match(refusal.message, /sorry, too many clients already/);
