@@ -83,9 +83,17 @@ export default defineScenario({
         assert.equal(refreshOnly, 'comment,post,user');
       });
 
-      await t.step('reconcile with the batch refresh of that list, still under write load', async () => {
-        const { rows } = await t.snippet('refresh/refresh-batch', { only: refreshOnly, pause: '0', lock_timeout: '10s', statement_timeout: '2min' });
-        assert.deepEqual(rows.map((r) => `${r.entity}:${r.outcome}`).sort(), ['comment:refreshed', 'post:refreshed', 'user:refreshed']);
+      await t.step('reconcile with the batch refresh of that list, still under write load; a call that lost a lock to the writers is run again, as the runbook says', async () => {
+        const batch = (only: string) => t.snippet('refresh/refresh-batch', { only, pause: '0', lock_timeout: '10s', statement_timeout: '2min' }, { allowError: true });
+        const first = await batch(refreshOnly);
+        const lost = first.rows.filter((r) => r.outcome !== 'refreshed');
+        // A refresh locks the TVIEWs it rebuilds while pgbench's writes hold locks on them: now and
+        // then (twice in about 35 runs) one call lost, and was rolled back alone.
+        // Only a lock may be why (its readers are then skipped, saying so).
+        for (const r of lost) assert.match(`${r.outcome} ${r.detail}`, /^(failed (40P01|55P03) |skipped depends on )/, `${r.entity} ${r.outcome}: ${r.detail}`);
+        const again = lost.length > 0 ? (await batch(lost.map((r) => r.entity).join(','))).rows : [];
+        const outcomes = new Map([...first.rows, ...again].map((r) => [r.entity, r.outcome]));
+        assert.deepEqual([...outcomes].map(([entity, outcome]) => `${entity}:${outcome}`).sort(), ['comment:refreshed', 'post:refreshed', 'user:refreshed']);
       });
     } finally {
       const result = await load.done;
